@@ -1,0 +1,2 @@
+// osfm-reproduce: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @osfm/backbone: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @osfm/byol-mfr: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @osfm/figures: see README.md.
+export {};

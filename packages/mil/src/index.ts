@@ -1,0 +1,2 @@
+// Public API of @osfm/mil: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @osfm/nn: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @osfm/qc: see README.md.
+export {};

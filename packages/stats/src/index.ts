@@ -1,0 +1,2 @@
+export { accuracy } from "./accuracy";
+export { StatsInputError, assertPaired } from "./validate";

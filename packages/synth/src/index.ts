@@ -1,0 +1,2 @@
+// Public API of @osfm/synth: see README.md.
+export {};

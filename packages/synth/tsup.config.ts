@@ -1,0 +1,3 @@
+import { packageBuildConfig } from "../../tooling/config/tsup.base";
+
+export default packageBuildConfig(["src/index.ts"]);

@@ -1,0 +1,2 @@
+// Public API of @osfm/tiling: see README.md.
+export {};
