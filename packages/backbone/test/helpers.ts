@@ -1,0 +1,67 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Debian's interpreter: sees numpy, PIL, h5py (and torch on the dev machine, not in CI). */
+export const PYTHON = "/usr/bin/python3";
+
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const repoRoot = path.resolve(packageRoot, "../..");
+export const referenceDir = path.join(repoRoot, "tooling/reference/backbone");
+export const fixturesDir = path.resolve(repoRoot, "../shared/fixtures/wsi");
+
+/** Runs Python code with Debian's interpreter and parses the last line it prints as JSON. */
+export function python<T>(code: string, args: string[] = []): T {
+  const out = execFileSync(PYTHON, ["-c", code, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const lines = out.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1] ?? "null") as T;
+}
+
+/** True when Debian's interpreter can import `module` (torch exists on the dev machine only). */
+export function pythonHas(module: string): boolean {
+  try {
+    execFileSync(PYTHON, ["-c", `import ${module}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh temporary directory and a function that removes it. */
+export function tempDir(prefix = "osfm-backbone-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Deterministic bytes (xorshift32) for synthetic tiles. */
+export function seededBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s & 0xff;
+  }
+  return out;
+}
+
+/** Smooth synthetic H&E-like RGB image (`side × side × 3`), so resampling sees structure, not noise. */
+export function smoothImage(width: number, height: number, seed: number): Uint8Array {
+  const noise = seededBytes(width * height * 3, seed);
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const wave = 0.5 + 0.5 * Math.sin(x / 9 + seed) * Math.cos(y / 13 - seed);
+      out[i] = Math.round(150 + 90 * wave + (noise[i]! % 16)) & 0xff;
+      out[i + 1] = Math.round(60 + 120 * (1 - wave) + (noise[i + 1]! % 32)) & 0xff;
+      out[i + 2] = Math.round(120 + 100 * wave + (noise[i + 2]! % 24)) & 0xff;
+    }
+  }
+  return out;
+}
