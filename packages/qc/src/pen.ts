@@ -1,0 +1,71 @@
+import { QcError } from "./errors";
+import type { HsvPlanes } from "./hsv";
+
+/** A pen rule: HSV planes in, a 0/1 mask out. */
+export type PenRule = (planes: HsvPlanes) => Uint8Array;
+
+/** One ink band on PIL's 0–255 H, S, V scale (inclusive bounds). */
+export interface InkBand {
+  name: string;
+  hMin: number;
+  hMax: number;
+  sMin: number;
+  sMax: number;
+  vMin: number;
+  vMax: number;
+}
+
+/**
+ * The default ink bands. Blue ink sits at 180°–236° (G ≥ R, unlike hematoxylin's 240°–300° purple-blue),
+ * green ink at 60°–180°, black ink is very dark whatever its hue. Eosin pink (300°–360°) is in none of them.
+ */
+export const DEFAULT_INK_BANDS: readonly InkBand[] = [
+  { name: "blue", hMin: 128, hMax: 167, sMin: 90, sMax: 255, vMin: 40, vMax: 250 },
+  { name: "green", hMin: 43, hMax: 127, sMin: 50, sMax: 255, vMin: 30, vMax: 250 },
+  { name: "black", hMin: 0, hMax: 255, sMin: 0, sMax: 255, vMin: 0, vMax: 45 },
+];
+
+/** Builds a pen rule from ink bands: a pixel is pen when it falls in any band. */
+export function inkBandsRule(bands: readonly InkBand[]): PenRule {
+  return (planes) => {
+    const { h, s, v } = planes;
+    const mask = new Uint8Array(h.length);
+    for (let i = 0; i < h.length; i++) {
+      const hh = h[i]!;
+      const ss = s[i]!;
+      const vv = v[i]!;
+      for (const b of bands) {
+        if (hh >= b.hMin && hh <= b.hMax && ss >= b.sMin && ss <= b.sMax && vv >= b.vMin && vv <= b.vMax) {
+          mask[i] = 1;
+          break;
+        }
+      }
+    }
+    return mask;
+  };
+}
+
+/** The original NB03 band: 170 ≤ H ≤ 255 and S ≥ 60 (it also catches eosin pink; kept for paper parity). */
+const originalRule: PenRule = (planes) => {
+  const { h, s } = planes;
+  const mask = new Uint8Array(h.length);
+  for (let i = 0; i < h.length; i++) mask[i] = h[i]! >= 170 && s[i]! >= 60 ? 1 : 0;
+  return mask;
+};
+
+const penRules = new Map<string, PenRule>([
+  ["inks", inkBandsRule(DEFAULT_INK_BANDS)],
+  ["original", originalRule],
+]);
+
+/** Adds or replaces a pen rule under `name` so `computeQc({ penRule: name })` can use it. */
+export function registerPenRule(name: string, rule: PenRule): void {
+  penRules.set(name, rule);
+}
+
+/** Looks up a pen rule; throws a QcError listing the known names when there is none. */
+export function getPenRule(name: string): PenRule {
+  const rule = penRules.get(name);
+  if (!rule) throw new QcError("UNKNOWN_RULE", "penRule", `unknown pen rule "${name}"; known: ${[...penRules.keys()].join(", ")}`);
+  return rule;
+}
