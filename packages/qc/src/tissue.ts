@@ -32,16 +32,12 @@ const hsvRule: TissueRule = (planes, hsv) => ({
 });
 
 /**
- * Otsu on the saturation of non-white pixels, for pale slides where S ≥ 20 misses tissue:
- * S > t (t from Otsu, at least 5) and V < the white threshold.
+ * Otsu on saturation, for pale slides where S ≥ 20 misses tissue: S > t with t from Otsu's method on the
+ * thumbnail's S histogram (at least 5, so glass noise never counts). No V cap: pale tissue is bright.
  */
-const otsuRule: TissueRule = (planes, hsv) => {
-  const { s, v } = planes;
-  const hist = new Float64Array(256);
-  for (let i = 0; i < s.length; i++) if (v[i]! < 255) hist[s[i]!]!++;
-  const counted = hist.reduce((a, b) => a + b, 0);
-  const t = Math.max(5, otsuThreshold(counted > 0 ? hist : histogram256(s)));
-  return { mask: thresholdMask(planes, t + 1, hsv.whiteValMin), satThreshold: t + 1 };
+const otsuRule: TissueRule = (planes) => {
+  const t = Math.max(5, otsuThreshold(histogram256(planes.s)));
+  return { mask: thresholdMask(planes, t + 1, 256), satThreshold: t + 1 };
 };
 
 const tissueRules = new Map<string, TissueRule>([
