@@ -1,2 +1,30 @@
 export { accuracy } from "./accuracy";
 export { StatsInputError, assertPaired } from "./validate";
+export type { StatsInputErrorCode } from "./validate";
+
+export { confusionMatrix } from "./metrics/confusion";
+export type { ConfusionMatrix, LabelOptions } from "./metrics/confusion";
+export { averagedScore, balancedAccuracy, f1Score, precisionRecallF1 } from "./metrics/classification";
+export type { Average, F1Options, PrecisionRecallF1 } from "./metrics/classification";
+export { cohenKappa } from "./metrics/kappa";
+export type { KappaOptions, KappaWeights } from "./metrics/kappa";
+export { rocAuc, rocCurve } from "./metrics/roc";
+export type { RocAucOptions, RocCurve, RocCurveOptions } from "./metrics/roc";
+export { rocAucOvr } from "./metrics/ovr";
+export type { RocAucOvrOptions } from "./metrics/ovr";
+export { averagePrecision, precisionRecallCurve } from "./metrics/average-precision";
+export type { PrecisionRecallCurve } from "./metrics/average-precision";
+export { expectedCalibrationError } from "./metrics/calibration";
+export type { EceOptions } from "./metrics/calibration";
+
+export { stratifiedKFold } from "./splitters/stratified-kfold";
+export type { KFoldOptions } from "./splitters/stratified-kfold";
+export { groupKFold, leaveOneGroupOut } from "./splitters/group-kfold";
+export type { GroupKFoldOptions } from "./splitters/group-kfold";
+export { stratifiedGroupKFold } from "./splitters/stratified-group-kfold";
+export type { StratifiedGroupKFoldOptions } from "./splitters/stratified-group-kfold";
+export { mapFolds, repeatedSplits, take } from "./splitters/repeated";
+export type { SeededFold } from "./splitters/repeated";
+export { nestedCv } from "./splitters/nested";
+export type { NestedCvOptions, NestedFoldResult } from "./splitters/nested";
+export type { Fold, Keys } from "./splitters/types";
