@@ -5,3 +5,8 @@ export { writeSlide } from "./write/write-slide";
 export { tileEncoders } from "./write/tile-encoders";
 export type { EncodeSettings, TileEncoder } from "./write/tile-encoders";
 export type { RasterImage, SlideFileFormat, SlideSource, TileCompression, WriteProgress, WriteSlideOptions, WriteSlideResult } from "./write/types";
+export { openSlide, detectFormat } from "./open";
+export { registerFormat } from "./formats/registry";
+export type { FormatReader, SlideLayout, TileSource, AssociatedSource } from "./formats/types";
+export { registerCodec } from "./codecs/registry";
+export type { Codec, DecodeContext, DecodedPixels } from "./codecs/types";

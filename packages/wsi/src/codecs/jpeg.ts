@@ -1,0 +1,21 @@
+import sharp from "sharp";
+import { Photometric } from "../tiff/tags";
+import { completeJpeg } from "./jpeg-stream";
+import type { Codec, DecodeContext, DecodedPixels } from "./types";
+
+/** Decodes one JPEG byte stream with libjpeg-turbo (through sharp/libvips) to interleaved 8-bit samples. */
+export async function decodeJpegStream(stream: Uint8Array): Promise<DecodedPixels> {
+  const { data, info } = await sharp(stream, { failOn: "error", limitInputPixels: false, sequentialRead: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels, colorReady: true };
+}
+
+/** TIFF JPEG (compression 7): abbreviated tiles completed with JPEGTables; photometric RGB decoded without colour conversion. */
+export const jpegCodec: Codec = {
+  name: "jpeg",
+  decode(data: Uint8Array, ctx: DecodeContext): Promise<DecodedPixels> {
+    const rgb = ctx.photometric === Photometric.Rgb && ctx.samplesPerPixel >= 3;
+    return decodeJpegStream(completeJpeg(data, ctx.jpegTables, rgb));
+  },
+};

@@ -1,0 +1,34 @@
+import { Compression } from "../tiff/tags";
+import { jpegCodec } from "./jpeg";
+import { deflateCodec, lzwCodec, noneCodec, packBitsCodec, zstdCodec } from "./lossless";
+import type { Codec } from "./types";
+
+/**
+ * TIFF compression number → codec, loaded lazily on first use.
+ * Users may register more (e.g. a vendor-specific compression) with {@link registerCodec}.
+ */
+const codecs = new Map<number, () => Promise<Codec>>([
+  [Compression.None, async () => noneCodec],
+  [Compression.Lzw, async () => lzwCodec],
+  [Compression.Jpeg, async () => jpegCodec],
+  [Compression.AdobeDeflate, async () => deflateCodec],
+  [Compression.Deflate, async () => deflateCodec],
+  [Compression.PackBits, async () => packBitsCodec],
+  [Compression.Zstd, async () => zstdCodec],
+]);
+
+/** Adds or replaces the codec used for a TIFF compression number. */
+export function registerCodec(compression: number, load: () => Promise<Codec>): void {
+  codecs.set(compression, load);
+}
+
+/** True when a codec is registered for `compression`. */
+export function hasCodec(compression: number): boolean {
+  return codecs.has(compression);
+}
+
+/** The codec for `compression`, or undefined when none is registered. */
+export async function getCodec(compression: number): Promise<Codec | undefined> {
+  const load = codecs.get(compression);
+  return load === undefined ? undefined : load();
+}

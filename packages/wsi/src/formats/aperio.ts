@@ -1,0 +1,68 @@
+import { tagString, type Ifd, type TiffFile } from "../tiff/ifd";
+import { TiffImage } from "../tiff/image";
+import { Tag } from "../tiff/tags";
+import { isTiled, requireCodec } from "./generic-tiff";
+import { tiffAssociated, tiledLevel } from "./tiff-sources";
+import { tiffProperties } from "./tiff-properties";
+import type { AssociatedSource, FormatReader, SlideLayout } from "./types";
+
+/** Parses an Aperio ImageDescription (`header|Key = value|…`) into `aperio.Key` properties. */
+export function parseAperioDescription(description: string): Record<string, string> {
+  const props: Record<string, string> = {};
+  const parts = description.split("|");
+  for (const part of parts.slice(1)) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim();
+    if (key !== "") props[`aperio.${key}`] = part.slice(eq + 1).trim();
+  }
+  return props;
+}
+
+function parsePositive(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** Aperio SVS: first ImageDescription starts with "Aperio"; tiled IFDs are levels; stripped ones associated images. */
+export const aperioReader: FormatReader = {
+  vendor: "aperio",
+  detect: (tiff) => {
+    const ifd = tiff.ifds[0] as Ifd;
+    return isTiled(ifd) && (tagString(ifd, Tag.ImageDescription) ?? "").startsWith("Aperio");
+  },
+  async open(tiff: TiffFile): Promise<SlideLayout> {
+    const first = tiff.ifds[0] as Ifd;
+    const description = tagString(first, Tag.ImageDescription) ?? "";
+    const levels: TiffImage[] = [];
+    const associated = new Map<string, AssociatedSource>();
+    tiff.ifds.forEach((ifd, index) => {
+      if (isTiled(ifd)) {
+        const image = new TiffImage(tiff, ifd);
+        requireCodec(image);
+        levels.push(image);
+        return;
+      }
+      const name = index === 1 ? "thumbnail" : associatedName(tagString(ifd, Tag.ImageDescription));
+      if (name !== undefined && !associated.has(name)) associated.set(name, tiffAssociated(new TiffImage(tiff, ifd)));
+    });
+    const properties: Record<string, string> = { ...tiffProperties(first), ...parseAperioDescription(description), "openslide.comment": description };
+    const mpp = parsePositive(properties["aperio.MPP"]);
+    return {
+      vendor: "aperio",
+      levels: levels.map(tiledLevel),
+      associated,
+      properties,
+      mpp: mpp === undefined ? undefined : { x: mpp, y: mpp },
+      objectivePower: parsePositive(properties["aperio.AppMag"]),
+    };
+  },
+};
+
+/** Aperio names label and macro images by the first word of the second ImageDescription line. */
+function associatedName(description: string | undefined): string | undefined {
+  const line = (description ?? "").split(/\r?\n/)[1];
+  const word = line?.trim().split(/\s+/)[0];
+  return word === "label" || word === "macro" ? word : undefined;
+}

@@ -1,0 +1,69 @@
+import { WsiError } from "../errors";
+import type { TiffImage } from "../tiff/image";
+import type { RgbaImage } from "../types";
+import type { AssociatedSource, TileSource } from "./types";
+
+/** A pyramid level backed by a tiled TIFF image. */
+export function tiledLevel(image: TiffImage): TileSource {
+  return {
+    width: image.width,
+    height: image.height,
+    tileWidth: image.tileWidth,
+    tileHeight: image.tileHeight,
+    tilesAcross: image.tilesAcross,
+    tilesDown: image.tilesDown,
+    readTile: async (index) => {
+      const tile = await image.readTileRgba(index);
+      if (tile !== undefined) clipTile(tile, image, index);
+      return tile;
+    },
+  };
+}
+
+/** Makes the part of an edge tile that lies beyond the image transparent, as OpenSlide does. */
+export function clipTile(tile: Uint8Array, image: TiffImage, index: number): void {
+  const { tileWidth: tw, tileHeight: th } = image;
+  const x0 = (index % image.tilesAcross) * tw;
+  const y0 = Math.floor(index / image.tilesAcross) * th;
+  const vw = Math.min(tw, image.width - x0);
+  const vh = Math.min(th, image.height - y0);
+  if (vw < tw) for (let y = 0; y < vh; y++) tile.fill(0, (y * tw + vw) * 4, (y + 1) * tw * 4);
+  if (vh < th) tile.fill(0, vh * tw * 4);
+}
+
+/** Decodes a whole (usually stripped) TIFF image into one RGBA raster. */
+export async function readWholeImage(image: TiffImage): Promise<RgbaImage> {
+  const { width, height, tileWidth, tileHeight } = image;
+  const data = new Uint8Array(width * height * 4);
+  for (let ty = 0; ty < image.tilesDown; ty++) {
+    for (let tx = 0; tx < image.tilesAcross; tx++) {
+      const index = ty * image.tilesAcross + tx;
+      const tile = await image.readTileRgba(index);
+      if (tile === undefined) continue;
+      const x0 = tx * tileWidth;
+      const y0 = ty * tileHeight;
+      const w = Math.min(tileWidth, width - x0);
+      const h = Math.min(tileHeight, height - y0);
+      for (let y = 0; y < h; y++) {
+        data.set(tile.subarray(y * tileWidth * 4, (y * tileWidth + w) * 4), ((y0 + y) * width + x0) * 4);
+      }
+    }
+  }
+  return { width, height, data };
+}
+
+/** An associated image backed by a TIFF image (stripped or tiled); pixel reads fail with a WsiError. */
+export function tiffAssociated(image: TiffImage): AssociatedSource {
+  return {
+    width: image.width,
+    height: image.height,
+    read: async () => {
+      try {
+        return await readWholeImage(image);
+      } catch (cause) {
+        if (cause instanceof WsiError) throw cause;
+        throw new WsiError("DECODE_FAILED", image.tiff.source.path, `cannot read associated image: ${(cause as Error).message}`, { cause });
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { TiffFile } from "../tiff/ifd";
+import type { Mpp, RgbaImage, Vendor } from "../types";
+
+/** A tiled raster the region reader can paint from: level pixels in tiles of `tileWidth × tileHeight`. */
+export interface TileSource {
+  width: number;
+  height: number;
+  tileWidth: number;
+  tileHeight: number;
+  tilesAcross: number;
+  tilesDown: number;
+  /** Decoded RGBA of tile `index` (`tileWidth × tileHeight`), undefined when the file has no data for it. */
+  readTile(index: number): Promise<Uint8Array | undefined>;
+}
+
+/** An associated image (label, macro, thumbnail): its size and a reader. */
+export interface AssociatedSource {
+  width: number;
+  height: number;
+  read(): Promise<RgbaImage>;
+}
+
+/** What a format reader extracts from a file: levels largest first, associated images, metadata. */
+export interface SlideLayout {
+  vendor: Vendor;
+  levels: TileSource[];
+  associated: Map<string, AssociatedSource>;
+  /** Vendor and `tiff.*` properties; the `openslide.*` ones are added by the slide. */
+  properties: Record<string, string>;
+  mpp: Mpp | undefined;
+  objectivePower: number | undefined;
+  /** Extra cleanup when the slide closes (e.g. other files opened by the reader). */
+  close?: () => Promise<void>;
+}
+
+/** One slide format: whether it claims a TIFF, and how to read its layout. */
+export interface FormatReader {
+  readonly vendor: Vendor;
+  /** Cheap check on the parsed TIFF structure (no pixel reads). */
+  detect(tiff: TiffFile): boolean;
+  open(tiff: TiffFile): Promise<SlideLayout>;
+}

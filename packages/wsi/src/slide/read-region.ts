@@ -1,0 +1,81 @@
+import type { TileSource } from "../formats/types";
+import { paintTileBilinear, premultiply, unpremultiply } from "./paint";
+
+/** Fetches decoded RGBA tile `index` of the level (through the cache), undefined for a missing tile. */
+export type TileFetcher = (index: number) => Promise<Uint8Array | undefined>;
+
+/** OpenSlide paints large requests in 4096-pixel chunks, each with its own integer level-0 origin. */
+const CHUNK = 4096;
+
+/**
+ * Reads a `w × h` RGBA region of `level` whose top-left is (`x`, `y`) in level-0 pixels, with OpenSlide 3.4
+ * semantics: level coordinates are x / downsample (possibly fractional, then bilinearly resampled as
+ * cairo does), pixels outside the level are (0,0,0,0), the result is un-premultiplied.
+ */
+export async function readRegionPixels(
+  level: TileSource, downsample: number, fetch: TileFetcher,
+  x: number, y: number, w: number, h: number,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(w * h * 4);
+  const chunks: Promise<void>[] = [];
+  for (let cy = 0; cy < h; cy += CHUNK) {
+    for (let cx = 0; cx < w; cx += CHUNK) {
+      const cw = Math.min(CHUNK, w - cx);
+      const ch = Math.min(CHUNK, h - cy);
+      const ox = x + Math.trunc(cx * downsample);
+      const oy = y + Math.trunc(cy * downsample);
+      chunks.push(paintChunk(level, downsample, fetch, ox, oy, cw, ch).then((pix) => {
+        if (cw === w && ch === h) out.set(pix);
+        else for (let r = 0; r < ch; r++) out.set(pix.subarray(r * cw * 4, (r + 1) * cw * 4), ((cy + r) * w + cx) * 4);
+      }));
+    }
+  }
+  await Promise.all(chunks);
+  return out;
+}
+
+async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
+  const dest = new Uint8Array(w * h * 4);
+  const lx = x / ds;
+  const ly = y / ds;
+  const { tileWidth: tw, tileHeight: th, tilesAcross, tilesDown } = level;
+  let startX = Math.trunc(lx / tw);
+  let startY = Math.trunc(ly / th);
+  let endX = Math.ceil((lx + w) / tw);
+  let endY = Math.ceil((ly + h) / th);
+  if (endX <= 0 || endY <= 0 || startX > tilesAcross - 1 || startY > tilesDown - 1) return dest;
+  startX = Math.max(startX, 0);
+  startY = Math.max(startY, 0);
+  endX = Math.min(endX, tilesAcross);
+  endY = Math.min(endY, tilesDown);
+  const indices: number[] = [];
+  for (let ty = endY - 1; ty >= startY; ty--) for (let tx = endX - 1; tx >= startX; tx--) indices.push(ty * tilesAcross + tx);
+  const tiles = await Promise.all(indices.map((i) => fetch(i)));
+  const integral = Number.isInteger(lx) && Number.isInteger(ly);
+  for (let k = 0; k < indices.length; k++) {
+    const tile = tiles[k];
+    if (tile === undefined) continue;
+    const index = indices[k] as number;
+    const tx = index % tilesAcross;
+    const ty = Math.floor(index / tilesAcross);
+    const ox = tx * tw - lx;
+    const oy = ty * th - ly;
+    if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
+    else paintTileBilinear(dest, w, h, premultiply(tile), tw, th, ox, oy);
+  }
+  if (!integral) unpremultiply(dest);
+  return dest;
+}
+
+/** Integer placement: tiles do not overlap, so OVER onto transparent is a plain copy of the visible part. */
+function copyTile(dest: Uint8Array, w: number, h: number, tile: Uint8Array, tw: number, th: number, ox: number, oy: number): void {
+  const x0 = Math.max(0, ox);
+  const x1 = Math.min(w, ox + tw);
+  const y0 = Math.max(0, oy);
+  const y1 = Math.min(h, oy + th);
+  if (x1 <= x0 || y1 <= y0) return;
+  for (let yy = y0; yy < y1; yy++) {
+    const s = ((yy - oy) * tw + (x0 - ox)) * 4;
+    dest.set(tile.subarray(s, s + (x1 - x0) * 4), (yy * w + x0) * 4);
+  }
+}

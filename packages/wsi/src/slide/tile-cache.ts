@@ -1,0 +1,63 @@
+/**
+ * A least-recently-used cache of decoded tiles bounded in bytes. Concurrent requests for the same
+ * key share one decode (the in-flight promise is remembered until it settles).
+ */
+export class TileCache {
+  readonly maxBytes: number;
+  private bytes = 0;
+  private readonly entries = new Map<string, Uint8Array | null>();
+  private readonly pending = new Map<string, Promise<Uint8Array | null>>();
+
+  /** @param maxBytes capacity in bytes; 0 disables caching (in-flight sharing still applies). */
+  constructor(maxBytes: number) {
+    this.maxBytes = Math.max(0, maxBytes);
+  }
+
+  /** Bytes currently held. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Returns the cached value for `key`, or computes it with `load` and stores it. */
+  async get(key: string, load: () => Promise<Uint8Array | null>): Promise<Uint8Array | null> {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const inflight = this.pending.get(key);
+    if (inflight !== undefined) return inflight;
+    const p = load().then(
+      (value) => {
+        this.pending.delete(key);
+        this.put(key, value);
+        return value;
+      },
+      (err: unknown) => {
+        this.pending.delete(key);
+        throw err;
+      },
+    );
+    this.pending.set(key, p);
+    return p;
+  }
+
+  private put(key: string, value: Uint8Array | null): void {
+    const cost = value === null ? 64 : value.byteLength;
+    if (cost > this.maxBytes) return;
+    this.entries.set(key, value);
+    this.bytes += cost;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v === null ? 64 : v.byteLength;
+    }
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}

@@ -1,0 +1,132 @@
+import { WsiError } from "../errors";
+import { getCodec } from "../codecs/registry";
+import type { DecodedPixels } from "../codecs/types";
+import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
+import { Compression, Photometric, Tag } from "./tags";
+import { toRgba } from "./to-rgba";
+
+/**
+ * One raster of a TIFF (a pyramid level or an associated image), tiled or stripped.
+ * Strips are treated as tiles `width` wide and `RowsPerStrip` tall, so both share one read path.
+ */
+export class TiffImage {
+  readonly tiff: TiffFile;
+  readonly ifd: Ifd;
+  readonly width: number;
+  readonly height: number;
+  readonly tiled: boolean;
+  readonly tileWidth: number;
+  readonly tileHeight: number;
+  readonly tilesAcross: number;
+  readonly tilesDown: number;
+  readonly compression: number;
+  readonly photometric: number;
+  readonly samplesPerPixel: number;
+  readonly bitsPerSample: number;
+  readonly predictor: number;
+  readonly extraSamples: number[];
+  readonly jpegTables: Uint8Array | undefined;
+  readonly offsets: number[];
+  readonly byteCounts: number[];
+
+  constructor(tiff: TiffFile, ifd: Ifd) {
+    const path = tiff.source.path;
+    this.tiff = tiff;
+    this.ifd = ifd;
+    this.width = tagNumber(ifd, Tag.ImageWidth, 0) ?? 0;
+    this.height = tagNumber(ifd, Tag.ImageLength, 0) ?? 0;
+    if (!(this.width > 0 && this.height > 0 && this.width < 2 ** 31 && this.height < 2 ** 31)) {
+      throw new WsiError("CORRUPT", path, `IFD at byte ${ifd.offset}: image size ${this.width}x${this.height} is invalid`);
+    }
+    this.tiled = ifd.tags.has(Tag.TileWidth) && ifd.tags.has(Tag.TileOffsets);
+    if (this.tiled) {
+      this.tileWidth = tagNumber(ifd, Tag.TileWidth, 0) ?? 0;
+      this.tileHeight = tagNumber(ifd, Tag.TileLength, 0) ?? 0;
+      this.offsets = tagNumbers(ifd, Tag.TileOffsets);
+      this.byteCounts = tagNumbers(ifd, Tag.TileByteCounts);
+    } else {
+      this.tileWidth = this.width;
+      this.tileHeight = Math.min(tagNumber(ifd, Tag.RowsPerStrip, this.height) ?? this.height, this.height);
+      this.offsets = tagNumbers(ifd, Tag.StripOffsets);
+      this.byteCounts = tagNumbers(ifd, Tag.StripByteCounts);
+    }
+    if (!(this.tileWidth > 0 && this.tileHeight > 0 && this.tileWidth <= 65536 && this.tileHeight <= 65536 * 4)) {
+      throw new WsiError("CORRUPT", path, `IFD at byte ${ifd.offset}: tile size ${this.tileWidth}x${this.tileHeight} is invalid`);
+    }
+    this.tilesAcross = Math.ceil(this.width / this.tileWidth);
+    this.tilesDown = Math.ceil(this.height / this.tileHeight);
+    this.compression = tagNumber(ifd, Tag.Compression, Compression.None) ?? 1;
+    this.samplesPerPixel = tagNumber(ifd, Tag.SamplesPerPixel, 1) ?? 1;
+    this.bitsPerSample = tagNumber(ifd, Tag.BitsPerSample, 1) ?? 1;
+    const defaultPhotometric = this.samplesPerPixel >= 3 ? Photometric.Rgb : Photometric.MinIsBlack;
+    this.photometric = tagNumber(ifd, Tag.PhotometricInterpretation, defaultPhotometric) ?? defaultPhotometric;
+    this.predictor = tagNumber(ifd, Tag.Predictor, 1) ?? 1;
+    this.extraSamples = tagNumbers(ifd, Tag.ExtraSamples);
+    this.jpegTables = tagBytes(ifd, Tag.JPEGTables);
+    const count = this.tilesAcross * this.tilesDown;
+    if (this.offsets.length < count || this.byteCounts.length < count) {
+      throw new WsiError("CORRUPT", path, `IFD at byte ${ifd.offset}: ${count} ${this.tiled ? "tiles" : "strips"} expected, offsets for ${Math.min(this.offsets.length, this.byteCounts.length)}`);
+    }
+    if (tiff.ndpi && tiff.source.size > 2 ** 32) this.offsets = unwrapOffsets(this.offsets);
+  }
+
+  /** Number of tiles (or strips). */
+  get tileCount(): number {
+    return this.tilesAcross * this.tilesDown;
+  }
+
+  /** Compressed bytes of tile `index`, or undefined for a missing (zero-length) tile. */
+  async readRaw(index: number): Promise<Uint8Array | undefined> {
+    const length = this.byteCounts[index] ?? 0;
+    const offset = this.offsets[index] ?? 0;
+    if (length === 0 || offset === 0) return undefined;
+    return this.tiff.source.read(offset, length, `tile ${index}`);
+  }
+
+  /** Decodes tile `index` into RGBA `tileWidth × tileHeight` (undefined for a missing tile). */
+  async readTileRgba(index: number): Promise<Uint8Array | undefined> {
+    const raw = await this.readRaw(index);
+    if (raw === undefined) return undefined;
+    return this.decodeRgba(raw, index);
+  }
+
+  /** Decodes already-read compressed bytes of tile `index` into RGBA. */
+  async decodeRgba(raw: Uint8Array, index: number): Promise<Uint8Array> {
+    const path = this.tiff.source.path;
+    const codec = await getCodec(this.compression);
+    if (codec === undefined) throw new WsiError("UNSUPPORTED_COMPRESSION", path, `unsupported TIFF compression ${this.compression}`);
+    const row = Math.floor(index / this.tilesAcross);
+    const stripHeight = this.tiled ? this.tileHeight : Math.min(this.tileHeight, this.height - row * this.tileHeight);
+    let pixels: DecodedPixels;
+    try {
+      pixels = await codec.decode(raw, {
+        path,
+        width: this.tileWidth,
+        height: stripHeight,
+        samplesPerPixel: this.samplesPerPixel,
+        bitsPerSample: this.bitsPerSample,
+        photometric: this.photometric,
+        jpegTables: this.jpegTables,
+      });
+    } catch (cause) {
+      if (cause instanceof WsiError) throw cause;
+      throw new WsiError("DECODE_FAILED", path, `cannot decode ${this.tiled ? "tile" : "strip"} ${index} of IFD at byte ${this.ifd.offset} (${codec.name}): ${(cause as Error).message}`, { cause });
+    }
+    return toRgba(pixels, this, path);
+  }
+}
+
+/** NDPI > 4 GiB stores 32-bit data offsets; restore the high bits assuming offsets grow through the file. */
+function unwrapOffsets(offsets: number[]): number[] {
+  let high = 0;
+  let prev = 0;
+  return offsets.map((o) => {
+    let v = o + high;
+    if (v < prev) {
+      high += 2 ** 32;
+      v += 2 ** 32;
+    }
+    prev = v;
+    return v;
+  });
+}

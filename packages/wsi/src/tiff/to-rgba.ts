@@ -1,0 +1,69 @@
+import { WsiError } from "../errors";
+import type { DecodedPixels } from "../codecs/types";
+import { undoHorizontalPredictor } from "../codecs/predictor";
+import { Photometric } from "./tags";
+
+/** The layout fields of a TIFF image that decide how samples become RGBA. */
+export interface SampleLayout {
+  tileWidth: number;
+  tileHeight: number;
+  photometric: number;
+  samplesPerPixel: number;
+  bitsPerSample: number;
+  predictor: number;
+  extraSamples: number[];
+}
+
+/**
+ * Converts decoded samples to un-premultiplied RGBA of exactly `tileWidth × tileHeight`
+ * (rows or columns the codec did not produce stay transparent).
+ */
+export function toRgba(p: DecodedPixels, layout: SampleLayout, path: string): Uint8Array {
+  const { tileWidth: tw, tileHeight: th } = layout;
+  const out = new Uint8Array(tw * th * 4);
+  const ch = p.channels;
+  let data = p.data;
+  if (!p.colorReady) {
+    if (layout.bitsPerSample !== 8) {
+      throw new WsiError("UNSUPPORTED_FORMAT", path, `expected 8 bits per sample, found ${layout.bitsPerSample}`);
+    }
+    if (layout.predictor === 2) undoHorizontalPredictor(data, p.width, p.height, ch);
+    else if (layout.predictor !== 1) throw new WsiError("UNSUPPORTED_FORMAT", path, `unsupported TIFF predictor ${layout.predictor}`);
+    const pm = layout.photometric;
+    if (pm !== Photometric.Rgb && pm !== Photometric.MinIsBlack && pm !== Photometric.MinIsWhite) {
+      throw new WsiError("UNSUPPORTED_FORMAT", path, `unsupported photometric interpretation ${pm} for uncompressed samples`);
+    }
+    if (pm === Photometric.MinIsWhite) {
+      data = data.slice();
+      for (let i = 0; i < data.length; i++) data[i] = 255 - (data[i] as number);
+    }
+  }
+  const gray = ch < 3;
+  const alphaIndex = gray ? (ch >= 2 ? 1 : -1) : ch >= 4 ? 3 : -1;
+  const premultiplied = alphaIndex >= 0 && !p.colorReady && layout.extraSamples[0] === 1;
+  const hasAlpha = alphaIndex >= 0 && (p.colorReady || layout.extraSamples[0] === 1 || layout.extraSamples[0] === 2);
+  const w = Math.min(tw, p.width);
+  const h = Math.min(th, p.height);
+  for (let y = 0; y < h; y++) {
+    let s = y * p.width * ch;
+    let d = y * tw * 4;
+    for (let x = 0; x < w; x++, s += ch, d += 4) {
+      const r = data[s] as number;
+      const g = gray ? r : (data[s + 1] as number);
+      const b = gray ? r : (data[s + 2] as number);
+      let a = 255;
+      if (hasAlpha) a = data[s + alphaIndex] as number;
+      if (premultiplied && a !== 255) {
+        out[d] = a === 0 ? 0 : Math.min(255, Math.round((r * 255) / a));
+        out[d + 1] = a === 0 ? 0 : Math.min(255, Math.round((g * 255) / a));
+        out[d + 2] = a === 0 ? 0 : Math.min(255, Math.round((b * 255) / a));
+      } else {
+        out[d] = r;
+        out[d + 1] = g;
+        out[d + 2] = b;
+      }
+      out[d + 3] = a;
+    }
+  }
+  return out;
+}
