@@ -1,2 +1,48 @@
 // Public API of @osfm/nn: see README.md.
-export {};
+export { ShapeError, NonFiniteError, WeightsError } from "./errors.js";
+export { Graph, Tensor, makeData } from "./graph/graph.js";
+export type { Node, GraphOptions, GraphValue, ParamMode } from "./graph/graph.js";
+export { Parameter } from "./graph/parameter.js";
+export { attr, broadcastShapes } from "./graph/shape.js";
+export { ONNX_DTYPE, DTYPE_BYTES, isFloat, numel, fmtShape } from "./graph/types.js";
+export type { DType, Dim, Shape, TensorData, Attr, ConstTensor } from "./graph/types.js";
+export {
+  add, sub, mul, div, pow, equal, less, greater, neg, exp, log, sqrt, erf, tanh, sigmoid, relu, abs, gelu,
+  identity, not, where, cast,
+} from "./ops/elementwise.js";
+export type { TensorLike } from "./ops/elementwise.js";
+export { matmul, gemm } from "./ops/linalg.js";
+export type { GemmOptions } from "./ops/linalg.js";
+export { softmax, logSoftmax, layerNorm, conv2d, dropout } from "./ops/nn-ops.js";
+export type { Conv2dOptions } from "./ops/nn-ops.js";
+export { reduceSum, reduceMean, reduceMax } from "./ops/reduce.js";
+export {
+  reshape, reshapeTo, transpose, concat, split, slice, gather, unsqueeze, squeeze, shapeOf, expandAs, fullLike, pad,
+} from "./ops/shape-ops.js";
+export { stochasticDepth } from "./ops/regularize.js";
+export { maskedMaxPool, maskedMeanPool, globalAvgPool } from "./ops/pool.js";
+export { toOnnxBytes, IR_VERSION, OPSET } from "./onnx/emit.js";
+export type { EmitOptions } from "./onnx/emit.js";
+export { Session } from "./run/session.js";
+export type { SessionOptions, Feed, RunOutput } from "./run/session.js";
+export { Rng, fillUniform, fillNormal, fillTruncNormal } from "./rng.js";
+export { Module } from "./modules/module.js";
+export { defaultRng, manualSeed } from "./modules/init.js";
+export type { InitOptions } from "./modules/init.js";
+export { Layer, GELU, ReLU, Dropout, Sequential, ModuleList } from "./modules/layer.js";
+export { Linear } from "./modules/linear.js";
+export type { LinearOptions } from "./modules/linear.js";
+export { LayerNorm } from "./modules/norm.js";
+export type { LayerNormOptions } from "./modules/norm.js";
+export { Embedding, learnedToken } from "./modules/embedding.js";
+export type { LearnedTokenOptions } from "./modules/embedding.js";
+export { MultiheadAttention, MASKED_SCORE } from "./modules/attention.js";
+export type { MultiheadAttentionOptions, AttentionCallOptions } from "./modules/attention.js";
+export { TransformerEncoderLayer, TransformerEncoder } from "./modules/transformer.js";
+export type { TransformerEncoderLayerOptions } from "./modules/transformer.js";
+export { Conv2d } from "./modules/conv.js";
+export type { Conv2dModuleOptions } from "./modules/conv.js";
+export { ConvNeXtBlock, Permute } from "./modules/convnext.js";
+export type { ConvNeXtBlockOptions } from "./modules/convnext.js";
+export { mlp } from "./modules/mlp.js";
+export type { MlpOptions } from "./modules/mlp.js";

@@ -1,0 +1,95 @@
+import type { Tensor } from "../graph/graph.js";
+import { Parameter } from "../graph/parameter.js";
+import { add, mul, where } from "../ops/elementwise.js";
+import { matmul } from "../ops/linalg.js";
+import { dropout, softmax } from "../ops/nn-ops.js";
+import { reshape, slice, split, transpose, unsqueeze } from "../ops/shape-ops.js";
+import { ShapeError } from "../errors.js";
+import { fillUniform } from "../rng.js";
+import { defaultRng, type InitOptions } from "./init.js";
+import { Linear } from "./linear.js";
+import { Module } from "./module.js";
+
+/** Score given to padded keys before the softmax (exp underflows to exactly 0, without −∞ NaNs). */
+export const MASKED_SCORE = -1e30;
+
+/** Options of {@link MultiheadAttention}. */
+export interface MultiheadAttentionOptions extends InitOptions {
+  /** Dropout on the attention weights (training graphs only). @default 0 */
+  dropout?: number;
+}
+
+/** Options of {@link MultiheadAttention.forward}. */
+export interface AttentionCallOptions {
+  /** bool [batch, keys], true = padding (ignored), as PyTorch's `key_padding_mask`. */
+  keyPaddingMask?: Tensor;
+}
+
+/**
+ * PyTorch `nn.MultiheadAttention(d, heads, batch_first=True)`: parameters `in_proj_weight` [3d, d]
+ * (xavier-uniform), `in_proj_bias` [3d] (zeros), `out_proj.weight` [d, d], `out_proj.bias` (zeros).
+ * Inputs are [batch, tokens, d].
+ */
+export class MultiheadAttention extends Module {
+  readonly in_proj_weight: Parameter;
+  readonly in_proj_bias: Parameter;
+  readonly out_proj: Linear;
+  readonly headDim: number;
+  readonly dropout: number;
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    options: MultiheadAttentionOptions = {},
+  ) {
+    super();
+    const { dropout: p = 0, rng = defaultRng() } = options;
+    if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: ${embedDim} is not divisible by ${numHeads} heads`);
+    this.headDim = embedDim / numHeads;
+    this.dropout = p;
+    this.in_proj_weight = this.registerParameter("in_proj_weight", new Parameter([3 * embedDim, embedDim]));
+    const bound = Math.sqrt(6 / (embedDim + 3 * embedDim));
+    this.out_proj = new Linear(embedDim, embedDim, { rng });
+    fillUniform(this.in_proj_weight.data, rng, -bound, bound);
+    this.in_proj_bias = this.registerParameter("in_proj_bias", new Parameter([3 * embedDim]));
+    this.registerModule("out_proj", this.out_proj);
+    this.out_proj.bias?.data.fill(0);
+  }
+
+  private heads(x: Tensor): Tensor {
+    // [B, T, d] -> [B, H, T, hd]
+    return transpose(reshape(x, [0, 0, this.numHeads, this.headDim]), [0, 2, 1, 3]);
+  }
+
+  /** Attention of `query` over `key`/`value` (all [B, T, d]); pass the same tensor three times for self-attention. */
+  forward(query: Tensor, key: Tensor, value: Tensor, options: AttentionCallOptions = {}): Tensor {
+    const g = query.graph;
+    const d = this.embedDim;
+    for (const t of [query, key, value]) {
+      if (t.rank !== 3 || (typeof t.shape[2] === "number" && t.shape[2] !== d)) {
+        throw new ShapeError("MultiheadAttention", [query.shape, key.shape, value.shape], `inputs must be [batch, tokens, ${d}]`);
+      }
+    }
+    const w = g.param(this.in_proj_weight);
+    const b = g.param(this.in_proj_bias);
+    let q: Tensor;
+    let k: Tensor;
+    let v: Tensor;
+    if (query === key && key === value) {
+      [q, k, v] = split(add(matmul(query, transpose(w)), b), [d, d, d], -1) as [Tensor, Tensor, Tensor];
+    } else {
+      const proj = (x: Tensor, i: number) =>
+        add(matmul(x, transpose(slice(w, [i * d], [(i + 1) * d], [0]))), slice(b, [i * d], [(i + 1) * d], [0]));
+      [q, k, v] = [proj(query, 0), proj(key, 1), proj(value, 2)];
+    }
+    const qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim));
+    let scores = matmul(qh, transpose(this.heads(k), [0, 1, 3, 2])); // [B, H, T, S]
+    const mask = options.keyPaddingMask;
+    if (mask) {
+      if (mask.dtype !== "bool" || mask.rank !== 2) throw new ShapeError("MultiheadAttention", [mask.shape, key.shape], "keyPaddingMask must be bool [batch, keys]");
+      scores = where(unsqueeze(mask, [1, 2]), MASKED_SCORE, scores);
+    }
+    const attn = dropout(softmax(scores, -1), this.dropout);
+    const out = reshape(transpose(matmul(attn, this.heads(v)), [0, 2, 1, 3]), [0, 0, d]);
+    return this.out_proj.forward(out);
+  }
+}

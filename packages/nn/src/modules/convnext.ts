@@ -1,0 +1,66 @@
+import type { Tensor } from "../graph/graph.js";
+import { Parameter } from "../graph/parameter.js";
+import { add, mul } from "../ops/elementwise.js";
+import { stochasticDepth } from "../ops/regularize.js";
+import { transpose } from "../ops/shape-ops.js";
+import { fillTruncNormal } from "../rng.js";
+import { Conv2d } from "./conv.js";
+import { defaultRng, type InitOptions } from "./init.js";
+import { GELU, Layer, Sequential } from "./layer.js";
+import { Linear } from "./linear.js";
+import { LayerNorm } from "./norm.js";
+
+/** Re-orders axes (torchvision `Permute`); no parameters, keeps `block.N` numbering. */
+export class Permute extends Layer {
+  constructor(readonly perm: readonly number[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return transpose(x, this.perm);
+  }
+}
+
+/** Options of {@link ConvNeXtBlock}. */
+export interface ConvNeXtBlockOptions extends InitOptions {
+  /** Initial layer-scale value. @default 1e-6 */
+  layerScale?: number;
+  /** Stochastic-depth drop probability of this block (training graphs only). @default 0 */
+  stochasticDepthProb?: number;
+}
+
+/**
+ * torchvision `CNBlock`: `block.0` depthwise 7×7 conv, `block.2` LayerNorm (eps 1e-6, channels last),
+ * `block.3` Linear d→4d, GELU, `block.5` Linear 4d→d, `layer_scale` [d, 1, 1], stochastic depth, residual.
+ * Weights initialised as torchvision does (trunc-normal std 0.02, zero biases).
+ */
+export class ConvNeXtBlock extends Layer {
+  readonly block: Sequential;
+  readonly layer_scale: Parameter;
+  readonly stochasticDepthProb: number;
+  constructor(
+    readonly dim: number,
+    options: ConvNeXtBlockOptions = {},
+  ) {
+    super();
+    const { layerScale = 1e-6, stochasticDepthProb = 0, rng = defaultRng() } = options;
+    this.stochasticDepthProb = stochasticDepthProb;
+    const dw = new Conv2d(dim, dim, 7, { padding: 3, groups: dim, rng });
+    const fc1 = new Linear(dim, 4 * dim, { rng });
+    const fc2 = new Linear(4 * dim, dim, { rng });
+    for (const m of [dw, fc1, fc2]) {
+      fillTruncNormal(m.weight.data, rng, 0.02);
+      m.bias?.data.fill(0);
+    }
+    this.block = this.registerModule(
+      "block",
+      new Sequential(dw, new Permute([0, 2, 3, 1]), new LayerNorm(dim, { eps: 1e-6 }), fc1, new GELU(), fc2, new Permute([0, 3, 1, 2])),
+    );
+    this.layer_scale = this.registerParameter("layer_scale", new Parameter([dim, 1, 1], new Float32Array(dim).fill(layerScale)));
+  }
+
+  /** x: [N, dim, H, W] → same shape. */
+  forward(x: Tensor): Tensor {
+    const r = mul(x.graph.param(this.layer_scale), this.block.forward(x));
+    return add(stochasticDepth(r, this.stochasticDepthProb), x);
+  }
+}
