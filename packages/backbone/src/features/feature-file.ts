@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BackboneError } from "../errors";
 import { float16ToFloat32, float32ToFloat16 } from "../float16";
 import type { FeatureDtype } from "../types";
-import { BINARY16_PLACEHOLDER, patchBinary16 } from "./binary16-patch";
+import { BINARY16_PLACEHOLDER, patchBinary16, zeroObjectHeaderTimes } from "./hdf5-patch";
 import { h5 } from "./h5";
 
 /** Provenance stored as attributes of every feature file (root group). */
@@ -91,11 +91,10 @@ export async function writeFeatureFile(
     } finally {
       f.close();
     }
-    if (dtype === "float16") {
-      const bytes = new Uint8Array(readFileSync(tmp));
-      if (patchBinary16(bytes) !== 1) throw new Error("float16 features dataset not found for patching");
-      writeFileSync(tmp, bytes);
-    }
+    const bytes = new Uint8Array(readFileSync(tmp));
+    if (dtype === "float16" && patchBinary16(bytes) !== 1) throw new Error("float16 features dataset not found for patching");
+    zeroObjectHeaderTimes(bytes);
+    writeFileSync(tmp, bytes);
     renameSync(tmp, file);
   } catch (cause) {
     rmSync(tmp, { force: true });
@@ -120,10 +119,12 @@ function attr(f: { get_attribute(name: string, json: true): unknown }, name: str
   return f.get_attribute(name, true);
 }
 
-/** Reads only the provenance attributes of a feature file; `undefined` when it is missing or unreadable. */
-export async function readFeatureAttributes(file: string): Promise<FeatureFileAttributes | undefined> {
+/** Shape, dtype and provenance of a feature file without its arrays; `undefined` when missing or unreadable. */
+export async function readFeatureHeader(file: string): Promise<Omit<FeatureFile, "features" | "coords"> | undefined> {
+  if (!existsSync(file)) return undefined;
   try {
-    return (await readFeatureFile(file, { attributesOnly: true })).attributes;
+    const { n, dim, dtype, attributes } = await readFeatureFile(file, { attributesOnly: true });
+    return { n, dim, dtype, attributes };
   } catch {
     return undefined;
   }

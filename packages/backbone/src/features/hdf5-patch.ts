@@ -1,4 +1,6 @@
-// h5wasm 0.10 cannot create float16 datasets on Node 20 (its C layer only builds 4- and 8-byte float
+// Post-processing of a closed HDF5 file written by h5wasm.
+//
+// Float16: h5wasm 0.10 cannot create float16 datasets on Node 20 (its C layer only builds 4- and 8-byte float
 // types). We write float16 features as a one-member compound of uint16 (same 2-byte storage), then
 // rewrite that datatype message in the closed file as an IEEE binary16 float type, pad the freed bytes
 // with a NULL message, and recompute the object header checksum: a plain, spec-conformant HDF5 float16
@@ -92,4 +94,31 @@ export function patchBinary16(bytes: Uint8Array): number {
     patched++;
   }
   return patched;
+}
+
+/**
+ * Zeroes the access/modification/change/birth times h5wasm stores in every version-2 object header and
+ * recomputes the checksums, so the same content always gives the same bytes (a resumed run's files are
+ * byte-identical to an uninterrupted run's). Only headers whose stored checksum verifies are touched.
+ * @returns how many headers were normalised
+ */
+export function zeroObjectHeaderTimes(bytes: Uint8Array): number {
+  const ohdr = new TextEncoder().encode("OHDR");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let count = 0;
+  for (let start = indexOf(bytes, ohdr, 0); start >= 0; start = indexOf(bytes, ohdr, start + 1)) {
+    if (bytes[start + 4] !== 2) continue;
+    const flags = bytes[start + 5]!;
+    if ((flags & 0x20) === 0) continue;
+    const p = start + 6 + 16 + (flags & 0x10 ? 4 : 0);
+    const width = 1 << (flags & 3);
+    let chunkSize = 0;
+    for (let j = 0; j < width; j++) chunkSize += bytes[p + j]! * 256 ** j;
+    const end = p + width + chunkSize;
+    if (end + 4 > bytes.length || view.getUint32(end, true) !== lookup3(bytes.subarray(start, end))) continue;
+    bytes.fill(0, start + 6, start + 22);
+    view.setUint32(end, lookup3(bytes.subarray(start, end)), true);
+    count++;
+  }
+  return count;
 }

@@ -1,0 +1,154 @@
+import path from "node:path";
+import type { Slide } from "@osfm/wsi";
+import type { Encoder } from "../encoder/encoder";
+import { BackboneError } from "../errors";
+import { featureFilePath } from "../features/layout";
+import { readFeatureHeader, writeFeatureFile } from "../features/feature-file";
+import type { ExtractProgress, FeatureDtype, TileRow } from "../types";
+import { manifestHash } from "./manifest-hash";
+import { readTileChecked, readTileRgb, type TileReader } from "./read-tile";
+
+/** Options of `extractFeatures`. */
+export interface ExtractFeaturesOptions {
+  slide: Slide;
+  /** Tile rows of this slide (one or several scales); each scale becomes one feature file. */
+  manifest: readonly TileRow[];
+  encoder: Encoder;
+  /** Root folder of the feature cache (a workspace's `features/`). */
+  out: string;
+  /** Slide id used as the file name. @default the slide file's base name without extension */
+  slideId?: string;
+  /** Tiles per onnxruntime run. @default 32 */
+  batchSize?: number;
+  /** Storage dtype of `features`. @default the encoder's dtype */
+  dtype?: FeatureDtype;
+  /** Reads one RGB tile at the encoder's input size. @default `readTileRgb` (the original's read + Pillow bilinear) */
+  readTile?: TileReader;
+  /** Tiles read concurrently while the previous batch runs. @default 4 */
+  readConcurrency?: number;
+  /** Re-extract even when a valid cached file exists. @default false */
+  force?: boolean;
+  /** Called after every batch. */
+  onProgress?: (progress: ExtractProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** What happened to one slide and scale. */
+export interface ExtractResult {
+  slideId: string;
+  scale: number;
+  /** The feature file. */
+  path: string;
+  tiles: number;
+  /** True when a file with the same backbone fingerprint and manifest hash already existed. */
+  skipped: boolean;
+  /** Wall time in seconds (0 when skipped). */
+  seconds: number;
+}
+
+function groupByScale(rows: readonly TileRow[]): Map<number, TileRow[]> {
+  const groups = new Map<number, TileRow[]>();
+  for (const r of rows) {
+    const g = groups.get(r.scale);
+    if (g) g.push(r);
+    else groups.set(r.scale, [r]);
+  }
+  return groups;
+}
+
+function mostCommon(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  let best = values[0] ?? 0;
+  for (const v of values) {
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > (counts.get(best) ?? 0)) best = v;
+  }
+  return best;
+}
+
+async function readBatch(rows: readonly TileRow[], options: Required<Pick<ExtractFeaturesOptions, "slide" | "readTile" | "readConcurrency">> & { side: number; signal: AbortSignal | undefined }): Promise<Uint8Array> {
+  const { slide, readTile, readConcurrency, side, signal } = options;
+  const bytes = side * side * 3;
+  const out = new Uint8Array(rows.length * bytes);
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const i = next++;
+      out.set(await readTileChecked(readTile, slide, rows[i]!, side, signal), i * bytes);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(readConcurrency, rows.length) }, worker));
+  return out;
+}
+
+/** Encodes the tiles of one slide-scale, reading batch k+1 while batch k runs in onnxruntime. */
+async function encodeRows(rows: readonly TileRow[], slideId: string, options: ExtractFeaturesOptions): Promise<Float32Array> {
+  const { slide, encoder, batchSize = 32, readTile = readTileRgb, readConcurrency = 4, onProgress, signal } = options;
+  const features = new Float32Array(rows.length * encoder.dim);
+  const read = (k: number) => readBatch(rows.slice(k * batchSize, (k + 1) * batchSize), { slide, readTile, readConcurrency, side: encoder.inputSize, signal });
+  const batches = Math.ceil(rows.length / batchSize);
+  const t0 = performance.now();
+  let pending: Promise<Uint8Array> | undefined = batches > 0 ? read(0) : undefined;
+  try {
+    for (let k = 0; k < batches; k++) {
+      const tiles = await pending!;
+      if (signal?.aborted) throw new BackboneError("ABORTED", "extraction aborted", { path: slide.path });
+      pending = k + 1 < batches ? read(k + 1) : undefined;
+      pending?.catch(() => undefined); // surfaced when awaited; never unhandled
+      const n = Math.min(batchSize, rows.length - k * batchSize);
+      features.set(await encoder.encode(tiles, n), k * batchSize * encoder.dim);
+      const done = k * batchSize + n;
+      onProgress?.({ slideId, scale: rows[0]!.scale, done, total: rows.length, tilesPerSecond: done / ((performance.now() - t0) / 1000) });
+    }
+  } finally {
+    await pending?.catch(() => undefined);
+  }
+  return features;
+}
+
+/**
+ * Extracts features for one slide: one HDF5 file per scale under `out/<encoder id>/scale…/<slide id>.h5`.
+ * A scale whose file exists with the same weights fingerprint and manifest hash is skipped, so a killed
+ * run resumes where it stopped; files are written atomically.
+ */
+export async function extractFeatures(options: ExtractFeaturesOptions): Promise<ExtractResult[]> {
+  const { slide, manifest, encoder, out, force = false } = options;
+  const slideId = options.slideId ?? path.basename(slide.path).replace(/\.[^.]+$/, "");
+  const dtype = options.dtype ?? encoder.dtype;
+  const results: ExtractResult[] = [];
+  for (const [scale, rows] of groupByScale(manifest)) {
+    const file = featureFilePath(out, encoder.id, scale, slideId);
+    const hash = manifestHash(rows);
+    if (!force) {
+      const head = await readFeatureHeader(file);
+      const a = head?.attributes;
+      if (head?.n === rows.length && head.dim === encoder.dim && head.dtype === dtype && a?.weightsSha256 === encoder.fingerprint && a.backboneId === encoder.id && a.manifestSha256 === hash) {
+        results.push({ slideId, scale, path: file, tiles: rows.length, skipped: true, seconds: 0 });
+        continue;
+      }
+    }
+    const t0 = performance.now();
+    const features = await encodeRows(rows, slideId, options);
+    const coords = new Float64Array(rows.length * 2);
+    rows.forEach((r, i) => {
+      coords[i * 2] = r.x;
+      coords[i * 2 + 1] = r.y;
+    });
+    await writeFeatureFile(
+      file,
+      { features, coords, n: rows.length, dim: encoder.dim, dtype },
+      {
+        slideId,
+        scale,
+        level: mostCommon(rows.map((r) => r.level)),
+        tileSize: mostCommon(rows.map((r) => r.size)),
+        backboneId: encoder.id,
+        weightsSha256: encoder.fingerprint,
+        manifestSha256: hash,
+      },
+    );
+    results.push({ slideId, scale, path: file, tiles: rows.length, skipped: false, seconds: (performance.now() - t0) / 1000 });
+  }
+  return results;
+}
