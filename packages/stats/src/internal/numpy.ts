@@ -53,7 +53,7 @@ export function npIsClose(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-8 + 1e-5 * Math.abs(b);
 }
 
-const SMALL_QUICKSORT = 16;
+const SMALL_QUICKSORT = 15;
 
 function msb(n: number): number {
   let d = 0;
