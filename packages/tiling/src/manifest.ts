@@ -52,6 +52,7 @@ export function parseManifest(bytes: Uint8Array, subject = "manifest"): ReadMani
   } catch (cause) {
     throw new TilingError("BAD_MANIFEST", subject, "not an Arrow IPC file", { cause });
   }
+  if (table.schema.fields.length === 0) throw new TilingError("BAD_MANIFEST", subject, "not an Arrow IPC file (no schema found)");
   const names = table.schema.fields.map((f) => f.name);
   const missing = MANIFEST_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length) throw new TilingError("BAD_MANIFEST", subject, `missing columns: ${missing.join(", ")}`);
