@@ -17,12 +17,12 @@ export interface InkBand {
 
 /**
  * The default ink bands. Blue ink sits at 180°–236° (G ≥ R, unlike hematoxylin's 240°–300° purple-blue),
- * green ink at 60°–180°, black ink is very dark whatever its hue. Eosin pink (300°–360°) is in none of them.
+ * green ink at 60°–180°, black ink is very dark and not strongly saturated (dense hematoxylin is dark but saturated purple). Eosin pink (300°–360°) is in none of them.
  */
 export const DEFAULT_INK_BANDS: readonly InkBand[] = [
   { name: "blue", hMin: 128, hMax: 167, sMin: 90, sMax: 255, vMin: 40, vMax: 250 },
   { name: "green", hMin: 43, hMax: 127, sMin: 50, sMax: 255, vMin: 30, vMax: 250 },
-  { name: "black", hMin: 0, hMax: 255, sMin: 0, sMax: 255, vMin: 0, vMax: 45 },
+  { name: "black", hMin: 0, hMax: 255, sMin: 0, sMax: 140, vMin: 0, vMax: 45 },
 ];
 
 /** Builds a pen rule from ink bands: a pixel is pen when it falls in any band. */
