@@ -1,0 +1,55 @@
+import type { Node, Tensor } from "../graph/graph.js";
+import { broadcastReduceAxes } from "../graph/shape.js";
+import type { ConstTensor } from "../graph/types.js";
+import { reduceSum } from "../ops/reduce.js";
+import { reshapeTo, shapeOf } from "../ops/shape-ops.js";
+
+/**
+ * A vector-Jacobian rule: given a node and the gradients of its outputs (null = zero), returns the
+ * gradient of each input (null where not needed or not differentiable). `needs[i]` says whether
+ * input i needs a gradient; rules may skip work for the others.
+ */
+export type GradRule = (node: Node, gy: readonly (Tensor | null)[], needs: readonly boolean[]) => (Tensor | null)[];
+
+/** Sums a broadcast gradient back to the shape of `x` (undoing NumPy broadcasting). */
+export function sumTo(gy: Tensor, x: Tensor): Tensor {
+  const { lead, keep } = broadcastReduceAxes(x.shape, gy.shape);
+  let g = gy;
+  if (keep.length > 0) g = reduceSum(g, keep, true);
+  if (lead.length > 0) g = reduceSum(g, lead, false);
+  if (g.rank !== x.rank) g = reshapeTo(g, shapeOf(x), x.shape);
+  return g;
+}
+
+/** The constant values behind an initializer tensor (attributes passed as inputs: axes, starts, …). */
+export function constValues(t: Tensor | null | undefined, op: string): number[] {
+  const c: ConstTensor | undefined = t ? t.graph.initializers.get(t.name) : undefined;
+  if (!c) throw new Error(`${op} gradient: input "${t?.name}" must be a constant`);
+  return Array.from(c.data as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+/** Reads an int / ints attribute of a node. */
+export function attrInt(node: Node, name: string, fallback: number): number {
+  const a = node.attrs[name];
+  return a && (a.kind === "int" || a.kind === "float") ? a.value : fallback;
+}
+
+/** Reads an ints attribute of a node. */
+export function attrInts(node: Node, name: string, fallback: readonly number[]): readonly number[] {
+  const a = node.attrs[name];
+  return a && a.kind === "ints" ? a.value : fallback;
+}
+
+/** Input i of a node (throws when absent). */
+export function inp(node: Node, i: number): Tensor {
+  const t = node.inputs[i];
+  if (!t) throw new Error(`${node.op} gradient: input ${i} is missing`);
+  return t;
+}
+
+/** Output i of a node. */
+export function out(node: Node, i = 0): Tensor {
+  const t = node.outputs[i];
+  if (!t) throw new Error(`${node.op} gradient: output ${i} is missing`);
+  return t;
+}

@@ -1,0 +1,100 @@
+import { ShapeError } from "../errors.js";
+import type { Tensor } from "../graph/graph.js";
+import { attr } from "../graph/shape.js";
+import { mul } from "../ops/elementwise.js";
+import { gemm, matmul } from "../ops/linalg.js";
+import { conv2d } from "../ops/nn-ops.js";
+import { reduceSum } from "../ops/reduce.js";
+import { reshape, slice, transpose } from "../ops/shape-ops.js";
+import { attrInt, attrInts, type GradRule, inp, sumTo } from "./helpers.js";
+
+function swapLast(t: Tensor): Tensor {
+  const perm = t.shape.map((_, i) => i);
+  perm[t.rank - 1] = t.rank - 2;
+  perm[t.rank - 2] = t.rank - 1;
+  return transpose(t, perm);
+}
+
+const matmulRule: GradRule = (n, [gy], need) => {
+  const [a, b] = [inp(n, 0), inp(n, 1)];
+  if (!gy) return [null, null];
+  const ga = need[0] ? sumTo(matmul(gy, swapLast(b)), a) : null;
+  let gb: Tensor | null = null;
+  if (need[1]) {
+    const k = a.shape[a.rank - 1];
+    const nOut = gy.shape[gy.rank - 1];
+    if (b.rank === 2 && a.rank > 2 && typeof k === "number" && typeof nOut === "number") {
+      // one GEMM over all rows instead of a batched product then a sum
+      gb = matmul(swapLast(reshape(a, [-1, k])), reshape(gy, [-1, nOut]));
+    } else gb = sumTo(matmul(swapLast(a), gy), b);
+  }
+  return [ga, gb];
+};
+
+const gemmRule: GradRule = (n, [gy], need) => {
+  const [a, b, c] = [inp(n, 0), inp(n, 1), n.inputs[2] ?? null];
+  if (!gy) return [null, null, null];
+  const transA = attrInt(n, "transA", 0) === 1;
+  const transB = attrInt(n, "transB", 0) === 1;
+  const alpha = attrInt(n, "alpha", 1);
+  const beta = attrInt(n, "beta", 1);
+  let ga: Tensor | null = null;
+  let gb: Tensor | null = null;
+  if (need[0]) {
+    ga = transA ? gemm(b, gy, null, { transA: transB, transB: true, alpha }) : gemm(gy, b, null, { transB: !transB, alpha });
+  }
+  if (need[1]) {
+    gb = transB ? gemm(gy, a, null, { transA: true, transB: transA, alpha }) : gemm(a, gy, null, { transA: !transA, alpha });
+  }
+  const gc = need[2] && c ? sumTo(beta === 1 ? gy : mul(gy, beta), c) : null;
+  return [ga, gb, gc];
+};
+
+const convRule: GradRule = (n, [gy], need) => {
+  const [x, w, b] = [inp(n, 0), inp(n, 1), n.inputs[2] ?? null];
+  if (!gy) return [null, null, null];
+  const groups = attrInt(n, "group", 1);
+  const strides = attrInts(n, "strides", [1, 1]) as [number, number];
+  const pads = attrInts(n, "pads", [0, 0, 0, 0]);
+  const dil = attrInts(n, "dilations", [1, 1]) as [number, number];
+  const [cout, ci, kh, kw] = w.shape as number[] as [number, number, number, number];
+  const [bn, , h, wd] = x.shape;
+  const [, , ho, wo] = gy.shape;
+  const shapes = [x.shape, w.shape];
+  if ([bn, h, wd, ho, wo].some((d) => typeof d !== "number")) throw new ShapeError("Conv gradient", shapes, "batch and spatial dims must be static");
+  if (pads[0] !== pads[2] || pads[1] !== pads[3]) throw new ShapeError("Conv gradient", shapes, "only symmetric pads are supported");
+  const [N, H, W, Ho, Wo] = [bn, h, wd, ho, wo] as number[] as [number, number, number, number, number];
+  const p = [pads[0] as number, pads[1] as number] as const;
+  let gx: Tensor | null = null;
+  if (need[0]) {
+    const outPad = [H - (strides[0] * (Ho - 1) + (kh - 1) * dil[0] + 1 - 2 * p[0]), W - (strides[1] * (Wo - 1) + (kw - 1) * dil[1] + 1 - 2 * p[1])];
+    gx = x.graph.addNode("ConvTranspose", [gy, w], [{ dtype: x.dtype, shape: x.shape }], {
+      strides: attr.ints(strides),
+      pads: attr.ints(pads),
+      dilations: attr.ints(dil),
+      group: attr.int(groups),
+      kernel_shape: attr.ints([kh, kw]),
+      output_padding: attr.ints(outPad),
+    })[0] as Tensor;
+  }
+  let gw: Tensor | null = null;
+  if (need[1]) {
+    // batch·groups become conv groups; per-group input channels become the batch
+    const co = cout / groups;
+    const xs = reshape(transpose(reshape(x, [N, groups, ci, H, W]), [2, 0, 1, 3, 4]), [ci, N * groups, H, W]);
+    const ws = reshape(gy, [N * cout, 1, Ho, Wo]);
+    let r = conv2d(xs, ws, null, { strides: dil, padding: p, dilations: strides, groups: N * groups }); // [ci, N·cout, ≥kh, ≥kw]
+    if (r.shape[2] !== kh || r.shape[3] !== kw) r = slice(r, [0, 0], [kh, kw], [2, 3]);
+    const summed = reduceSum(reshape(r, [ci, N, groups, co, kh, kw]), [1]); // [ci, G, co, kh, kw]
+    gw = reshape(transpose(summed, [1, 2, 0, 3, 4]), [cout, ci, kh, kw]);
+  }
+  const gb = need[2] && b ? reduceSum(gy, [0, 2, 3]) : null;
+  return [gx, gw, gb];
+};
+
+/** Gradient rules of MatMul, Gemm and Conv (with groups). */
+export const linalgRules: [string, GradRule][] = [
+  ["MatMul", matmulRule],
+  ["Gemm", gemmRule],
+  ["Conv", convRule],
+];

@@ -1,0 +1,55 @@
+import type { Tensor } from "../graph/graph.js";
+import { add, cast, div, exp, mul, sqrt, sub } from "../ops/elementwise.js";
+import { reduceMean, reduceSum } from "../ops/reduce.js";
+import { attrInt, constValues, type GradRule, inp, out } from "./helpers.js";
+
+const softmaxRule: GradRule = (n, [gy]) => {
+  if (!gy) return [null];
+  const y = out(n);
+  const axis = attrInt(n, "axis", -1);
+  return [mul(y, sub(gy, reduceSum(mul(gy, y), [axis], true)))];
+};
+
+const logSoftmaxRule: GradRule = (n, [gy]) => {
+  if (!gy) return [null];
+  const axis = attrInt(n, "axis", -1);
+  return [sub(gy, mul(exp(out(n)), reduceSum(gy, [axis], true)))];
+};
+
+/** LayerNormalization over the last axis; mean and 1/σ are recomputed in the input dtype. */
+const layerNormRule: GradRule = (n, [gy], need) => {
+  if (!gy) return [null, null, null];
+  const [x, scale, bias] = [inp(n, 0), inp(n, 1), n.inputs[2] ?? null];
+  const eps = attrInt(n, "epsilon", 1e-5);
+  const mean = reduceMean(x, [-1], true);
+  const xc = sub(x, mean);
+  const invStd = div(1, sqrt(add(reduceMean(mul(xc, xc), [-1], true), eps)));
+  const xhat = mul(xc, invStd);
+  const lead = x.shape.slice(0, -1).map((_, i) => i);
+  let gx: Tensor | null = null;
+  if (need[0]) {
+    const dxhat = mul(gy, scale);
+    const m1 = reduceMean(dxhat, [-1], true);
+    const m2 = reduceMean(mul(dxhat, xhat), [-1], true);
+    gx = mul(invStd, sub(sub(dxhat, m1), mul(xhat, m2)));
+  }
+  const gs = need[1] ? (lead.length ? reduceSum(mul(gy, xhat), lead) : mul(gy, xhat)) : null;
+  const gb = need[2] && bias ? (lead.length ? reduceSum(gy, lead) : gy) : null;
+  return [gx, gs, gb];
+};
+
+/** Dropout: the saved mask times 1/(1 − p). */
+const dropoutRule: GradRule = (n, [gy]) => {
+  if (!gy) return [null, null, null];
+  const [p] = constValues(n.inputs[1], "Dropout");
+  const mask = out(n, 1);
+  return [mul(mul(gy, cast(mask, gy.dtype)), 1 / (1 - (p ?? 0.5))), null, null];
+};
+
+/** Gradient rules of Softmax, LogSoftmax, LayerNormalization and Dropout. */
+export const nnRules: [string, GradRule][] = [
+  ["Softmax", softmaxRule],
+  ["LogSoftmax", logSoftmaxRule],
+  ["LayerNormalization", layerNormRule],
+  ["Dropout", dropoutRule],
+];
