@@ -1,0 +1,39 @@
+/**
+ * Settings the demo presets change, so the whole pipeline fits the demo's time budget on 2 CPU cores.
+ * The report states them. Real-data runs use the paper's numbers (the schema defaults).
+ */
+export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Record<string, unknown>>> = {
+  tiny: {
+    qc: { thumbnailMaxSide: 512 },
+    tiling: { tokens05: 48, tokens20: 16 },
+    features: { batchSize: 16 },
+    pretrain: { epochsPhase1: 1, epochsPhase2: 0, warmupSteps: 2, layers: 1, batchSlides: 2 },
+    evaluation: { seeds: [42], folds: 3, bootstrap: 200 },
+    panda: { epochs: 3 },
+  },
+  demo: {
+    qc: { thumbnailMaxSide: 768 },
+    tiling: { tokens05: 160, tokens20: 48 },
+    features: { batchSize: 32 },
+    pretrain: { epochsPhase1: 2, epochsPhase2: 1, warmupSteps: 10, layers: 2, batchSlides: 3 },
+    evaluation: { seeds: [42, 123, 456], folds: 5, bootstrap: 500 },
+    panda: { epochs: 8 },
+  },
+  bench: {
+    tiling: { tokens05: 400, tokens20: 120 },
+    pretrain: { epochsPhase1: 2, epochsPhase2: 1, warmupSteps: 20, layers: 6 },
+    panda: { epochs: 12 },
+  },
+};
+
+/** Deep merge of plain objects (arrays and scalars from `over` replace those in `base`). */
+export function mergeSettings(base: unknown, over: unknown): unknown {
+  if (!isPlain(base) || !isPlain(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = mergeSettings(base[k], v);
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

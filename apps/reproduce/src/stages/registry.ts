@@ -1,0 +1,31 @@
+import type { Stage } from "../runner/stage";
+import type { StageName } from "../types";
+import { envStage } from "./env";
+import { manifestStage } from "./manifest";
+import { pendingStage } from "./pending";
+import { reportStage } from "./report";
+
+/** Every stage of the pipeline, by name (the order of execution is STAGE_NAMES). */
+export function createStageRegistry(): Map<StageName, Stage> {
+  const stages: Stage[] = [
+    envStage,
+    manifestStage as unknown as Stage,
+    pendingStage({ name: "qc", nb: "NB03", title: "QC and tissue masks", kind: "slide", deps: ["manifest"], needs: { qc: ["computeQc", "renderQcOverlay"] } }),
+    pendingStage({ name: "tiles", nb: "NB04", title: "two-scale tiling", kind: "slide", deps: ["qc"], needs: { tiling: ["tileSlide"] } }),
+    pendingStage({ name: "features", nb: "NB05", title: "tile features (initial backbone)", kind: "slide", deps: ["tiles"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
+    pendingStage({ name: "pretrain", nb: "NB06", title: "BYOL + MFR pretraining", kind: "cohort", deps: ["features"], needs: { "byol-mfr": ["pretrain"] } }),
+    pendingStage({ name: "diagnostics", nb: "NB06C", title: "post-pretraining gates", kind: "cohort", deps: ["pretrain"], needs: { "byol-mfr": ["runDiagnostics"] } }),
+    pendingStage({ name: "features-pretrained", nb: "NB05 (rerun)", title: "tile features with the pretrained backbone", kind: "slide", deps: ["pretrain"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
+    pendingStage({ name: "embeddings", nb: "NB08", title: "slide embeddings", kind: "cohort", deps: ["features-pretrained"], needs: { mil: ["MILTransformer", "exportEmbeddings"] } }),
+    pendingStage({ name: "tcga", nb: "NB07", title: "TCGA pan-cancer classification", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedGroupKFold", "bootstrapCi"] } }),
+    pendingStage({ name: "scale-ablation", nb: "Ablation A4", title: "multi-scale vs single-scale", kind: "cohort", deps: ["features-pretrained"], needs: { stats: ["LogisticRegression", "correctedResampledTTest"] } }),
+    pendingStage({ name: "cam17", nb: "NB09", title: "CAMELYON17 pN staging (leave-one-centre-out)", kind: "cohort", deps: ["embeddings"], needs: { stats: ["OrdinalLogisticAT", "leaveOneGroupOut", "cohenKappa"] } }),
+    pendingStage({ name: "cam16", nb: "NB09A", title: "CAMELYON16 metastasis detection", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedKFold", "rocAuc"] } }),
+    pendingStage({ name: "panda-features", nb: "NB10", title: "PANDA tile features", kind: "slide", deps: ["features-pretrained"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
+    pendingStage({ name: "panda-mil", nb: "NB11", title: "PANDA ISUP grading (attention MIL)", kind: "cohort", deps: ["panda-features"], needs: { mil: ["AttentionMil"] } }),
+    pendingStage({ name: "panda-metrics", nb: "NB12", title: "PANDA OOF metrics", kind: "cohort", deps: ["panda-mil"], needs: { stats: ["rocAucOvr", "averagePrecision", "cohenKappa"] } }),
+    pendingStage({ name: "figures", nb: "NB13", title: "figures", kind: "cohort", deps: [], needs: { figures: ["figures", "toPng"] } }),
+    reportStage,
+  ];
+  return new Map(stages.map((s) => [s.name, s]));
+}
