@@ -67,8 +67,9 @@ export async function openOnnxEncoder(options: OnnxEncoderOptions): Promise<Enco
     throw new BackboneError("BAD_MODEL", `onnxruntime cannot load the model: ${(cause as Error).message}`, { path: source, cause });
   }
   const spec = inputSpec(session, source, defaultInputSize);
-  const outputName = session.outputNames[0];
-  if (outputName === undefined) throw new BackboneError("BAD_MODEL", "the model has no output", { path: source });
+  const firstOutput = session.outputNames[0];
+  if (firstOutput === undefined) throw new BackboneError("BAD_MODEL", "the model has no output", { path: source });
+  const outputName: string = firstOutput;
   const side = spec.side;
   const plane = 3 * side * side;
 

@@ -147,8 +147,8 @@ export async function readFeatureFile(file: string, options: { attributesOnly?: 
     if (!(ds instanceof lib.Dataset) || !(cs instanceof lib.Dataset)) throw new Error("datasets `features` and `coords` expected");
     const [n = 0, dim = 0] = ds.shape ?? [];
     const dtype: FeatureDtype = ds.metadata.size === 2 ? "float16" : "float32";
-    let features = new Float32Array(0);
-    let coords = new Float64Array(0);
+    let features: Float32Array = new Float32Array(0);
+    let coords: Float64Array = new Float64Array(0);
     if (options.attributesOnly !== true) {
       features = dtype === "float16" ? float16ToFloat32(readRawUint16(lib, f.file_id, ds.path, n * dim)) : Float32Array.from(ds.value as Float32Array);
       coords = Float64Array.from(cs.value as BigInt64Array, (v) => Number(v));

@@ -1,0 +1,34 @@
+import { Graph, Rng, toOnnxBytes } from "@osfm/nn";
+import type { Architecture, ArchitectureBuildOptions } from "../encoder/create-encoder";
+import { sha256Bytes } from "../fingerprint";
+import { roundToFloat16InPlace } from "../float16";
+import { loadConvNeXtWeights } from "./load-weights";
+import { CONVNEXT_TINY, ConvNeXtFeatures, type ConvNeXtConfig } from "./model";
+import { readSafetensors } from "./safetensors";
+
+/**
+ * Builds a ConvNeXt as an ONNX model: weights from safetensors (torchvision or timm names) or a seeded
+ * torchvision-style init. Input `image` [batch, 3, side, side] float32, output `features` [batch, dim].
+ * With dtype float16, weights are rounded to half precision (CPU kernels still compute in float32).
+ */
+export function buildConvNeXtOnnx(config: ConvNeXtConfig, options: ArchitectureBuildOptions & { side?: number }): { model: Uint8Array; fingerprint: string; parameters: number } {
+  const { weights, seed, dtype, finalNorm, side = 224 } = options;
+  const net = new ConvNeXtFeatures(config, { rng: new Rng(seed), finalNorm });
+  if (weights !== undefined) loadConvNeXtWeights(net, readSafetensors(weights.bytes, weights.source), weights.source);
+  const params = [...net.namedParameters()];
+  const fingerprint = weights !== undefined ? sha256Bytes(weights.bytes) : sha256Bytes(...params.map(([, p]) => new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength)));
+  if (dtype === "float16") for (const [, p] of params) roundToFloat16InPlace(p.data);
+  const graph = new Graph({ params: "initializers", name: "convnext" });
+  net.bind(graph);
+  const x = graph.input("image", ["batch", 3, side, side]);
+  graph.output("features", net.forward(x));
+  return { model: toOnnxBytes(graph, { producer: "@osfm/backbone" }), fingerprint, parameters: net.numParameters() };
+}
+
+/** ConvNeXt-Tiny (torchvision `convnext_tiny` features, 768-d GAP output) as a registered architecture. */
+export const convnextTinyArchitecture: Architecture = {
+  inputSize: 224,
+  async build(options) {
+    return buildConvNeXtOnnx(CONVNEXT_TINY, options);
+  },
+};
