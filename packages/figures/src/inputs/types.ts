@@ -167,7 +167,7 @@ export interface ByProviderFigureInput {
 
 /** `results/tcga/patient_embeddings.json` (NB08 → NB07 patient means). Feeds `supp1`. */
 export interface EmbeddingsFigureInput {
-  patients: Array<{ patient_id: string; class: string; embedding: number[] }>;
+  patients: Array<{ patient_id: string; class: string; embedding: Array<number | null> }>;
 }
 
 /** `results/tcga/oof_confidence.json` (NB07). Feeds `supp1`; joined to embeddings by `patient_id`. */
