@@ -28,3 +28,17 @@ export type { SeededFold } from "./splitters/repeated";
 export { nestedCv } from "./splitters/nested";
 export type { NestedCvOptions, NestedFoldResult } from "./splitters/nested";
 export type { Fold, Keys } from "./splitters/types";
+
+export { bootstrapCi } from "./resampling/bootstrap";
+export type { BootstrapOptions, BootstrapResult } from "./resampling/bootstrap";
+export { accuracyStatistic, ovrAurocStatistic, withCounts } from "./resampling/metric";
+export type { Columns, LabelPairData, OvrData, Statistic } from "./resampling/metric";
+export { pairedBootstrap } from "./resampling/paired";
+export type { PairedBootstrapResult } from "./resampling/paired";
+export { delongTest } from "./resampling/delong";
+export type { DelongResult } from "./resampling/delong";
+export { correctedResampledTTest, pairedTTest } from "./resampling/t-test";
+export type { CorrectedTTestOptions, TTestResult } from "./resampling/t-test";
+export { adjustPValues } from "./resampling/multiple";
+export type { PAdjustMethod } from "./resampling/multiple";
+export { normalCdf, normalQuantile, studentTSf } from "./resampling/special";
