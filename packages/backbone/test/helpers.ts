@@ -65,3 +65,52 @@ export function smoothImage(width: number, height: number, seed: number): Uint8A
   }
   return out;
 }
+
+/** Tile i of the ConvNeXt reference (tooling/reference/backbone/convnext_reference.py `tile_bytes`), HWC RGB. */
+export function referenceTile(i: number, side = 224): Uint8Array {
+  const out = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++)
+      for (let c = 0; c < 3; c++) out[(y * side + x) * 3 + c] = ((x * 3 + y * 5 + c * 11 + i * 37) ^ ((x * y) % 29)) & 255;
+  return out;
+}
+
+/** `n` reference tiles back to back. */
+export function referenceTiles(n: number, side = 224): Uint8Array {
+  const out = new Uint8Array(n * side * side * 3);
+  for (let i = 0; i < n; i++) out.set(referenceTile(i, side), i * side * side * 3);
+  return out;
+}
+
+/** max |a − b| / max |b|: error relative to the scale of the reference features. */
+export function maxRelativeError(ours: ArrayLike<number>, reference: ArrayLike<number>): number {
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < reference.length; i++) {
+    scale = Math.max(scale, Math.abs(reference[i]!));
+    err = Math.max(err, Math.abs(ours[i]! - reference[i]!));
+  }
+  return err / scale;
+}
+
+/** Writes float32 tensors as a safetensors file (for bad-weights tests). */
+export function safetensorsBytes(tensors: Map<string, { shape: number[]; data: Float32Array }>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    header[name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (json.length % 8)) % 8);
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let p = 8 + head.length;
+  for (const t of tensors.values()) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), p);
+    p += t.data.byteLength;
+  }
+  return out;
+}

@@ -25,10 +25,18 @@ export function buildConvNeXtOnnx(config: ConvNeXtConfig, options: ArchitectureB
   return { model: toOnnxBytes(graph, { producer: "@osfm/backbone" }), fingerprint, parameters: net.numParameters() };
 }
 
-/** ConvNeXt-Tiny (torchvision `convnext_tiny` features, 768-d GAP output) as a registered architecture. */
-export const convnextTinyArchitecture: Architecture = {
-  inputSize: 224,
-  async build(options) {
-    return buildConvNeXtOnnx(CONVNEXT_TINY, options);
-  },
-};
+/**
+ * A ConvNeXt of any depths and widths as an `Architecture`, for `registerArchitecture` (e.g. ConvNeXt-Small:
+ * depths 3-3-27-3, widths 96-192-384-768).
+ */
+export function convnextArchitecture(config: ConvNeXtConfig, inputSize = 224): Architecture {
+  return {
+    inputSize,
+    async build(options) {
+      return buildConvNeXtOnnx(config, { ...options, side: inputSize });
+    },
+  };
+}
+
+/** ConvNeXt-Tiny (torchvision `convnext_tiny` features, 768-d GAP output), registered as `convnext_tiny`. */
+export const convnextTinyArchitecture: Architecture = convnextArchitecture(CONVNEXT_TINY);
