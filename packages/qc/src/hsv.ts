@@ -91,11 +91,23 @@ export function hsvPlanes(image: RgbaImage): HsvPlanes {
     const r = d[i]!;
     const g = d[i + 1]!;
     const b = d[i + 2]!;
-    const [hh, ss, vv] = rgbToHsvPil(r, g, b);
-    h[p] = hh;
-    s[p] = ss;
-    v[p] = vv;
-    gray[p] = rgbToGrayPil(r, g, b);
+    gray[p] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
+    // inlined rgbToHsvPil (same arithmetic; avoids an array per pixel)
+    const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
+    v[p] = maxc;
+    if (maxc === minc) continue;
+    const cr = maxc - minc;
+    const rc = f((maxc - r) / cr);
+    const gc = f((maxc - g) / cr);
+    const bc = f((maxc - b) / cr);
+    let hh: number;
+    if (r === maxc) hh = f(bc - gc);
+    else if (g === maxc) hh = f(2 + rc - bc);
+    else hh = f(4 + gc - rc);
+    hh = f((hh / 6 + 1) % 1);
+    h[p] = Math.trunc(hh * 255);
+    s[p] = Math.trunc(f(cr / maxc) * 255);
   }
   return { width: image.width, height: image.height, h, s, v, gray };
 }

@@ -27,20 +27,22 @@ export const DEFAULT_INK_BANDS: readonly InkBand[] = [
 
 /** Builds a pen rule from ink bands: a pixel is pen when it falls in any band. */
 export function inkBandsRule(bands: readonly InkBand[]): PenRule {
+  if (bands.length > 31) throw new QcError("BAD_OPTION", "inkBands", `at most 31 ink bands are supported, got ${bands.length}`);
+  // one bit per band in three 256-entry tables: a pixel is in band k when bit k is set for its H, S and V
+  const hBits = new Int32Array(256);
+  const sBits = new Int32Array(256);
+  const vBits = new Int32Array(256);
+  bands.forEach((b, k) => {
+    for (let x = 0; x < 256; x++) {
+      if (x >= b.hMin && x <= b.hMax) hBits[x]! |= 1 << k;
+      if (x >= b.sMin && x <= b.sMax) sBits[x]! |= 1 << k;
+      if (x >= b.vMin && x <= b.vMax) vBits[x]! |= 1 << k;
+    }
+  });
   return (planes) => {
     const { h, s, v } = planes;
     const mask = new Uint8Array(h.length);
-    for (let i = 0; i < h.length; i++) {
-      const hh = h[i]!;
-      const ss = s[i]!;
-      const vv = v[i]!;
-      for (const b of bands) {
-        if (hh >= b.hMin && hh <= b.hMax && ss >= b.sMin && ss <= b.sMax && vv >= b.vMin && vv <= b.vMax) {
-          mask[i] = 1;
-          break;
-        }
-      }
-    }
+    for (let i = 0; i < h.length; i++) mask[i] = (hBits[h[i]!]! & sBits[s[i]!]! & vBits[v[i]!]!) !== 0 ? 1 : 0;
     return mask;
   };
 }
