@@ -132,6 +132,7 @@ export async function readFeatureHeader(file: string): Promise<Omit<FeatureFile,
 
 /** Reads a feature file written by `writeFeatureFile` (or any file with the same names and shapes). */
 export async function readFeatureFile(file: string, options: { attributesOnly?: boolean } = {}): Promise<FeatureFile> {
+  if (!existsSync(file)) throw new BackboneError("FEATURE_FILE", "no such feature file", { path: file });
   const lib = await h5();
   let f: InstanceType<typeof lib.File>;
   try {
