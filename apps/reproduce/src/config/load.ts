@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { z } from "zod";
 import { ReproduceError } from "../errors";
-import type { StageName } from "../types";
+import { isStageName, STAGE_NAMES, type StageName } from "../types";
 import { DEMO_SETTINGS, mergeSettings } from "./presets";
 import { configFileSchema, runConfigSchema, type ConfigFile, type RunConfig } from "./schema";
 
@@ -71,6 +71,9 @@ export async function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = proce
   let settings: unknown = demo ? DEMO_SETTINGS[demoPreset] ?? {} : {};
   settings = mergeSettings(settings, file.settings ?? {});
   if (flags.assumeMpp !== undefined) settings = mergeSettings(settings, { tiling: { assumeMpp: Number(flags.assumeMpp) } });
+  const stages = flags.stages ? flags.stages.split(",").map((s) => s.trim()).filter(Boolean) : file.stages;
+  for (const s of [...(stages ?? []), ...(flags.from ? [flags.from] : [])])
+    if (!isStageName(s)) throw new ReproduceError("unknown-stage", `unknown stage "${s}"; stages are: ${STAGE_NAMES.join(", ")}`);
   const candidate = {
     data: data === undefined ? (demo ? resolve(workspace, "demo-data") : undefined) : resolve(cwd, data),
     workspace,
@@ -78,7 +81,7 @@ export async function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = proce
     pandaRoot: env.PANDA_ROOT ? resolve(cwd, env.PANDA_ROOT) : file.pandaRoot ? resolve(cwd, file.pandaRoot) : undefined,
     demo,
     demoPreset,
-    stages: flags.stages ? (flags.stages.split(",").map((s) => s.trim()).filter(Boolean) as StageName[]) : file.stages,
+    stages: stages as StageName[] | undefined,
     from: (flags.from ?? file.from) as StageName | undefined,
     paperCompat: flags.paperCompat ?? file.paperCompat ?? false,
     seed: flags.seed !== undefined ? Number(flags.seed) : file.seed ?? 1337,

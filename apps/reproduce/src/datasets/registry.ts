@@ -53,7 +53,7 @@ export interface Discovery {
  * evaluation stages will say they have no inputs).
  */
 export async function discoverSlides(roots: DataRoots, options: AdapterOptions): Promise<Discovery> {
-  if (roots.data && !(await isDir(roots.data)) && !roots.tcga && !roots.panda)
+  if (roots.data && !(await isDir(roots.data)) && !(await isDir(roots.tcga)) && !(await isDir(roots.panda)))
     throw new ReproduceError("data-layout", `data folder ${roots.data} does not exist`, { path: roots.data });
   const results: AdapterResult[] = [];
   const absent: Discovery["absent"] = [];

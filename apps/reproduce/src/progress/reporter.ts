@@ -45,6 +45,7 @@ function startLine(i: StageStartInfo): string {
 
 function endLine(r: StageRecord): string {
   const counts = Object.entries(r.counts)
+    .filter(([, v]) => v !== 0)
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
   return `[${r.stage}] ${r.status} in ${formatSeconds(r.seconds)}${counts ? ` (${counts})` : ""}${r.message ? `: ${r.message}` : ""}`;

@@ -51,7 +51,7 @@ export async function stageStatuses(ctx: StageContext, registry: ReadonlyMap<Sta
     }
     counts.waiting = plan.missing;
     const finalMissing = stage.finalize && plan.units.length > 0 && !markers.has(FINAL_UNIT);
-    const state = counts.stale ? "stale" : counts.pending || counts.waiting || finalMissing || plan.units.length === 0 ? "pending" : "done";
+    const state: StageStatus["state"] = name === "report" ? (counts.done + counts.stale > 0 ? "done" : "pending") : counts.stale ? "stale" : counts.pending || counts.waiting || finalMissing || plan.units.length === 0 ? "pending" : "done";
     const detail = name === "report" ? "rebuilt on every run" : plan.missingReason;
     out.push({ stage: name, nb: stage.nb, state, counts, ...(detail ? { detail } : {}) });
   }

@@ -53,20 +53,22 @@ export const envStage: Stage = {
       p.environment = env;
       p.dataRoot = ctx.config.data ?? null;
     });
-    let first: string | undefined;
+    let candidates: string[] = [];
     let probe: Record<string, unknown> = {};
     let outputs: string[] = [];
     try {
       const found = await discoverSlides(ctx.roots, { pandaProviderMpp: ctx.config.settings.panda.providerMpp });
-      first = found.results.flatMap((r) => r.slides.map((s) => s.path)).sort()[0];
+      candidates = found.results.flatMap((r) => r.slides.map((s) => s.path)).sort();
     } catch (error) {
       probe = { note: (error as Error).message };
     }
-    if (first) {
+    // The original probes the first slide in sorted order; we take the first that opens (of up to 5).
+    for (const path of candidates.slice(0, 5)) {
       try {
-        ({ probe, outputs } = await sampleProbe(first, ctx.ws));
+        ({ probe, outputs } = await sampleProbe(path, ctx.ws));
+        break;
       } catch (error) {
-        probe = { path: first, error: (error as Error).message };
+        probe = { path, error: (error as Error).message };
       }
     }
     const summary = ctx.ws.path("logs", "env_summary.json");
