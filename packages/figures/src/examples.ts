@@ -84,7 +84,7 @@ export function exampleInputs(seed = 7): ExampleInputs {
         const y = (i % 5 < 2 ? 1 : 0) as 0 | 1;
         return { slide_id: `${y ? "tumor" : "normal"}_${String(i).padStart(3, "0")}`, y_true: y, p_tumor: 1 / (1 + Math.exp(-(y ? 1.2 : -1.2) - 1.1 * normal())) };
       });
-      return { auroc: null, auroc_ci95: [0.8, 0.9], slides: rows, references: [{ name: "Model B", auroc: 0.795, source: "published" }, { name: "Model C", auroc: 0.812, source: "published" }] };
+      return { auroc: null, auroc_ci95: null, slides: rows, references: [{ name: "Model B", auroc: 0.795, source: "published" }, { name: "Model C", auroc: 0.812, source: "published" }] };
     })(),
     perCenter: { pooled_kappa_qw: 0.62, pooled_ci95: [0.48, 0.74], centers: [0, 1, 2, 3, 4].map((c) => ({ center: `CEN${c}`, n_patients: 20, kappa_qw: c === 3 ? -0.12 : 0.4 + 0.1 * c })) },
     transitions: { labels: ["pN0", "pN1", "pN2", "pN3"], counts: [[30, 6, 1, 0], [7, 20, 4, 1], [1, 5, 12, 2], [0, 1, 3, 7]] },

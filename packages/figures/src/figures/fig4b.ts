@@ -30,7 +30,7 @@ export function fig4bFigure(input: PerGradeFigureInput): string {
     title: header.title,
     subtitle: header.subtitle,
     categories: grades.map((g) => `ISUP ${g.isup}`),
-    sublabels: grades.map((g) => `${ISUP_GLEASON[g.isup] ?? "unknown grade"} · n=${g.support}`),
+    sublabels: grades.map((g) => [ISUP_GLEASON[g.isup] ?? "unknown grade", `n=${g.support}`]),
     series: [
       { name: "precision", colour: METRIC_COLOURS.precision, values: grades.map((g) => g.precision) },
       { name: "recall", colour: METRIC_COLOURS.recall, values: grades.map((g) => g.recall) },

@@ -18,8 +18,8 @@ export interface GroupedBarsSpec {
   title: string;
   subtitle?: string;
   categories: readonly string[];
-  /** Optional second line under each category label (e.g. the Gleason pattern). */
-  sublabels?: readonly string[];
+  /** Optional extra lines under each category label (e.g. the Gleason pattern, then n). */
+  sublabels?: ReadonlyArray<readonly string[]>;
   series: readonly BarSeries[];
   valueLabel: string;
   categoryLabel: string;
@@ -44,7 +44,7 @@ export function drawGroupedBars(spec: GroupedBarsSpec): GroupedBars {
     title: spec.title,
     ...(spec.subtitle ? { subtitle: spec.subtitle } : {}),
     ...(spec.widthIn ? { widthIn: spec.widthIn } : {}),
-    margin: { bottom: spec.sublabels ? 76 : rotate ? 84 : 58, top: 92 },
+    margin: { bottom: spec.sublabels ? 62 + 14 * (spec.sublabels[0]?.length ?? 1) : rotate ? 84 : 58, top: 92 },
   });
   const x = scaleBand<string>().domain(spec.categories).range([0, fig.width]).padding(0.2);
   const inner = scaleBand<string>().domain(spec.series.map((s) => s.name)).range([0, x.bandwidth()]).padding(0.05);
@@ -56,11 +56,14 @@ export function drawGroupedBars(spec: GroupedBarsSpec): GroupedBars {
   drawAxes(fig, { scale: x, label: spec.categoryLabel, rotate }, { scale: y, label: spec.valueLabel, ticks: 5, grid: true });
   if (spec.sublabels) {
     const xa = fig.plot.select("g.axis.x");
+    const n = spec.sublabels[0]?.length ?? 1;
     spec.categories.forEach((c, i) => {
-      xa.append("text").attr("class", "sublabel").attr("x", r2((x(c) ?? 0) + x.bandwidth() / 2)).attr("y", 33)
-        .attr("text-anchor", "middle").attr("fill", theme.muted).attr("font-size", theme.tickSize - 1).text(spec.sublabels?.[i] ?? "");
+      (spec.sublabels?.[i] ?? []).forEach((line, j) => {
+        xa.append("text").attr("class", "sublabel").attr("x", r2((x(c) ?? 0) + x.bandwidth() / 2)).attr("y", 33 + 14 * j)
+          .attr("text-anchor", "middle").attr("fill", theme.muted).attr("font-size", theme.tickSize - 1).text(line);
+      });
     });
-    fig.plot.select("text.axis-label.x").attr("y", r2(fig.height + 60));
+    fig.plot.select("text.axis-label.x").attr("y", r2(fig.height + 50 + 14 * n));
   }
   const g = fig.plot.append("g").attr("class", "marks");
   const y0 = y(Math.max(y.domain()[0] as number, 0));

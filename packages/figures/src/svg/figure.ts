@@ -44,6 +44,20 @@ export interface Figure extends Panel {
   toString(): string;
 }
 
+/** Splits `text` at spaces into lines of at most `maxChars` characters (a long word stays whole). */
+export function wrapText(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** Rounds a coordinate to 2 decimals so SVGs stay small and byte-stable. */
 export function r2(v: number): number {
   return Math.round(v * 100) / 100;
@@ -72,7 +86,8 @@ export function createFigure(header: FigureHeader): Figure {
     .attr("color", theme.ink)
     .attr("data-figure", header.id) as unknown as Sel<SVGSVGElement>;
   svg.append("rect").attr("class", "background").attr("width", outerWidth).attr("height", outerHeight).attr("fill", "#ffffff");
-  svg
+  const lines = wrapText(header.title, (outerWidth - 24) / (theme.titleSize * 0.62));
+  const title = svg
     .append("text")
     .attr("class", "title")
     .attr("x", r2(outerWidth / 2))
@@ -80,14 +95,18 @@ export function createFigure(header: FigureHeader): Figure {
     .attr("text-anchor", "middle")
     .attr("font-size", theme.titleSize)
     .attr("font-weight", "bold")
-    .attr("fill", theme.ink)
-    .text(header.title);
+    .attr("fill", theme.ink);
+  lines.forEach((line, i) => {
+    title.append("tspan").attr("x", r2(outerWidth / 2)).attr("dy", i === 0 ? 0 : 19).text(i < lines.length - 1 ? `${line} ` : line);
+  });
+  const extra = 19 * (lines.length - 1);
+  margin.top += extra;
   if (header.subtitle) {
     svg
       .append("text")
       .attr("class", "subtitle")
       .attr("x", r2(outerWidth / 2))
-      .attr("y", 43)
+      .attr("y", 43 + extra)
       .attr("text-anchor", "middle")
       .attr("font-size", theme.subtitleSize)
       .attr("fill", theme.muted)
