@@ -46,3 +46,23 @@ export { ConvNeXtBlock, Permute } from "./modules/convnext.js";
 export type { ConvNeXtBlockOptions } from "./modules/convnext.js";
 export { mlp } from "./modules/mlp.js";
 export type { MlpOptions } from "./modules/mlp.js";
+export { grad, registerGradRule, differentiableOps } from "./autodiff/grad.js";
+export type { GradRule } from "./autodiff/helpers.js";
+export { TrainStep, gradOutputName } from "./train/train-step.js";
+export type { TrainGraphSpec, TrainStepOptions, TrainStepResult } from "./train/train-step.js";
+export { AdamW } from "./train/adamw.js";
+export type { AdamWOptions, ParamGroupSpec, ParamGroup } from "./train/adamw.js";
+export { clipGradNorm } from "./train/clip.js";
+export { warmupCosine, cosineRamp, constant } from "./train/schedule.js";
+export type { Schedule, WarmupCosineOptions } from "./train/schedule.js";
+export { Ema } from "./train/ema.js";
+export { Trainer } from "./train/trainer.js";
+export type { TrainerOptions, MicroStepResult } from "./train/trainer.js";
+export {
+  parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors, saveWeights, loadWeights,
+} from "./io/safetensors.js";
+export type { NamedTensor, SafetensorsDType } from "./io/safetensors.js";
+export { halfToFloat, floatToHalf, bf16ToFloat } from "./io/half.js";
+export { exportOnnx, inferenceOnnxBytes } from "./io/export.js";
+export type { ExportInput, ExportOptions } from "./io/export.js";
+export { writeFileAtomic } from "./io/atomic.js";

@@ -31,7 +31,8 @@ type Data = Float32Array | Float64Array;
 /**
  * Checks analytic gradients against central finite differences along random directions.
  * loss = Σ out ⊙ R with a fixed random R. Inputs and (optionally) module parameters are perturbed
- * one at a time along 3 random directions each; error = |fd − analytic| / max(|fd|, |analytic|, 1e-3).
+ * one at a time along 3 random unit directions v each; error = |fd − ∇·v| / max(‖∇‖, 1e-3), i.e.
+ * relative to the largest possible directional derivative (robust to float32 rounding near zero).
  */
 export async function gradCheck(
   inputs: CheckInput[],
@@ -77,8 +78,13 @@ export async function gradCheck(
   let worst = 0;
   const details: string[] = [];
   for (const t of targets) {
+    let gnorm = 0;
+    for (let i = 0; i < t.grad.length; i++) gnorm += (t.grad[i] as number) ** 2;
+    gnorm = Math.sqrt(gnorm);
     for (let rep = 0; rep < 3; rep++) {
       const v = Array.from({ length: t.data.length }, () => rng.normal());
+      const vn = Math.hypot(...v);
+      for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / vn; // unit direction: tiny per-element steps
       const orig = Float64Array.from(t.data);
       let analytic = 0;
       for (let i = 0; i < v.length; i++) analytic += (t.grad[i] as number) * (v[i] as number);
@@ -88,7 +94,7 @@ export async function gradCheck(
       const lm = await lossAt();
       t.data.set(orig);
       const fd = (lp - lm) / (2 * h);
-      const err = Math.abs(fd - analytic) / Math.max(Math.abs(fd), Math.abs(analytic), 1e-3);
+      const err = Math.abs(fd - analytic) / Math.max(gnorm, 1e-3);
       if (err > worst) worst = err;
       details.push(`${t.label}: fd ${fd.toPrecision(6)} analytic ${analytic.toPrecision(6)} err ${err.toExponential(2)}`);
     }

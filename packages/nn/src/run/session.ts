@@ -75,18 +75,35 @@ export class Session {
 
   /**
    * Runs the graph. `feeds` gives the non-parameter inputs; parameters are bound automatically.
-   * `outputs` restricts which outputs are computed (default: all).
+   * `outputs` restricts which outputs are computed (default: all); `into` gives pre-allocated buffers
+   * for outputs of known size (e.g. gradients), which onnxruntime fills in place.
    */
-  async run(feeds: Record<string, Feed>, outputs?: readonly string[]): Promise<Record<string, RunOutput>> {
+  async run(feeds: Record<string, Feed>, outputs?: readonly string[], into?: ReadonlyMap<string, Feed>): Promise<Record<string, RunOutput>> {
     const all: Record<string, ort.Tensor> = { ...this.paramFeeds };
     for (const [name, f] of Object.entries(feeds)) {
       const type = this.inputTypes.get(name)?.dtype ?? dtypeOf(f.data);
       all[name] = new ort.Tensor(ORT_TYPE[type], f.data as never, [...f.dims]);
     }
-    const res = outputs ? await this.ort.run(all, [...outputs]) : await this.ort.run(all);
+    let res: ort.InferenceSession.ReturnType;
+    if (into && into.size > 0) {
+      // pre-allocated outputs: onnxruntime writes into the given buffers (no allocation per run)
+      const fetches: Record<string, ort.Tensor | null> = {};
+      for (const name of outputs ?? this.ort.outputNames) fetches[name] = this.fetchTensor(name, into.get(name));
+      res = await this.ort.run(all, fetches as ort.InferenceSession.FetchesType);
+    } else res = outputs ? await this.ort.run(all, [...outputs]) : await this.ort.run(all);
     const out: Record<string, RunOutput> = {};
     for (const [name, t] of Object.entries(res)) out[name] = { data: t.data as TensorData, dims: t.dims };
     return out;
+  }
+
+  private readonly fetchCache = new Map<string, { data: TensorData; tensor: ort.Tensor }>();
+  private fetchTensor(name: string, f: Feed | undefined): ort.Tensor | null {
+    if (!f) return null;
+    const hit = this.fetchCache.get(name);
+    if (hit && hit.data === f.data) return hit.tensor;
+    const tensor = new ort.Tensor(ORT_TYPE[dtypeOf(f.data)], f.data as never, [...f.dims]);
+    this.fetchCache.set(name, { data: f.data, tensor });
+    return tensor;
   }
 
   /** Replaces the bound data of one parameter (after {@link Parameter.data} was reassigned). */
