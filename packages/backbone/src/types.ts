@@ -1,3 +1,5 @@
+import type { TileRow as TilingTileRow } from "@osfm/tiling";
+
 /** Numeric precision of an encoder's input and weights, and of stored features. */
 export type FeatureDtype = "float32" | "float16";
 
@@ -17,16 +19,8 @@ export interface ExtractProgress {
   tilesPerSecond: number;
 }
 
-/** A tile to encode: its scale, pyramid level and position. One row of a tile manifest. */
-export interface TileRow {
-  /** Target scale in µm/px (0.5 or 2.0 in the original). */
-  scale: number;
-  /** Pyramid level the tile is read from. */
-  level: number;
-  /** Top-left x in level-0 pixels. */
-  x: number;
-  /** Top-left y in level-0 pixels. */
-  y: number;
-  /** Side of the square read, in pixels of `level` (256 in the original). */
-  size: number;
-}
+/**
+ * A tile to encode: the fields of a `@osfm/tiling` manifest row that feature extraction uses
+ * (`x`, `y` in level-0 pixels, `readSizePx` square at `level`, target scale `scaleUmPerPx`).
+ */
+export type TileRow = Pick<TilingTileRow, "scaleUmPerPx" | "level" | "x" | "y" | "readSizePx"> & Partial<Pick<TilingTileRow, "slideId">>;

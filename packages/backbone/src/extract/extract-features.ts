@@ -11,12 +11,12 @@ import { readTileChecked, readTileRgb, type TileReader } from "./read-tile";
 /** Options of `extractFeatures`. */
 export interface ExtractFeaturesOptions {
   slide: Slide;
-  /** Tile rows of this slide (one or several scales); each scale becomes one feature file. */
-  manifest: readonly TileRow[];
+  /** Tile rows of this slide (one or several scales), or a `@osfm/tiling` manifest; each scale becomes one feature file. */
+  manifest: readonly TileRow[] | { readonly rows: readonly TileRow[] };
   encoder: Encoder;
   /** Root folder of the feature cache (a workspace's `features/`). */
   out: string;
-  /** Slide id used as the file name. @default the slide file's base name without extension */
+  /** Slide id used as the file name. @default the rows' `slideId`, else the slide file's base name without extension */
   slideId?: string;
   /** Tiles per onnxruntime run. @default 32 */
   batchSize?: number;
@@ -49,9 +49,9 @@ export interface ExtractResult {
 function groupByScale(rows: readonly TileRow[]): Map<number, TileRow[]> {
   const groups = new Map<number, TileRow[]>();
   for (const r of rows) {
-    const g = groups.get(r.scale);
+    const g = groups.get(r.scaleUmPerPx);
     if (g) g.push(r);
-    else groups.set(r.scale, [r]);
+    else groups.set(r.scaleUmPerPx, [r]);
   }
   return groups;
 }
@@ -99,7 +99,7 @@ async function encodeRows(rows: readonly TileRow[], slideId: string, options: Ex
       const n = Math.min(batchSize, rows.length - k * batchSize);
       features.set(await encoder.encode(tiles, n), k * batchSize * encoder.dim);
       const done = k * batchSize + n;
-      onProgress?.({ slideId, scale: rows[0]!.scale, done, total: rows.length, tilesPerSecond: done / ((performance.now() - t0) / 1000) });
+      onProgress?.({ slideId, scale: rows[0]!.scaleUmPerPx, done, total: rows.length, tilesPerSecond: done / ((performance.now() - t0) / 1000) });
     }
   } finally {
     await pending?.catch(() => undefined);
@@ -113,8 +113,9 @@ async function encodeRows(rows: readonly TileRow[], slideId: string, options: Ex
  * run resumes where it stopped; files are written atomically.
  */
 export async function extractFeatures(options: ExtractFeaturesOptions): Promise<ExtractResult[]> {
-  const { slide, manifest, encoder, out, force = false } = options;
-  const slideId = options.slideId ?? path.basename(slide.path).replace(/\.[^.]+$/, "");
+  const { slide, encoder, out, force = false } = options;
+  const manifest = "rows" in options.manifest ? options.manifest.rows : options.manifest;
+  const slideId = options.slideId ?? manifest[0]?.slideId ?? path.basename(slide.path).replace(/\.[^.]+$/, "");
   const dtype = options.dtype ?? encoder.dtype;
   const results: ExtractResult[] = [];
   for (const [scale, rows] of groupByScale(manifest)) {
@@ -142,7 +143,7 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
         slideId,
         scale,
         level: mostCommon(rows.map((r) => r.level)),
-        tileSize: mostCommon(rows.map((r) => r.size)),
+        tileSize: mostCommon(rows.map((r) => r.readSizePx)),
         backboneId: encoder.id,
         weightsSha256: encoder.fingerprint,
         manifestSha256: hash,

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { readTile } from "@osfm/tiling";
 import type { Slide } from "@osfm/wsi";
 import { BackboneError } from "../errors";
 import { resizeBilinearPil } from "../preprocess/pil-bilinear";
@@ -8,19 +9,13 @@ import type { TileRow } from "../types";
 export type TileReader = (slide: Slide, row: TileRow, outSize: number, signal?: AbortSignal) => Promise<Uint8Array>;
 
 /**
- * The original's tile read: `read_region` of `size × size` pixels at the row's level, alpha dropped
- * (PIL `convert("RGB")`), then resized to `outSize` with Pillow's bilinear filter.
+ * The tile as the original preprocesses it: the manifest's footprint read by `@osfm/tiling`'s `readTile`
+ * at its native read size (alpha flattened onto white), then resized to `outSize` with Pillow's bilinear
+ * filter, as torchvision's `Resize(224)` on a PIL image does.
  */
 export const readTileRgb: TileReader = async (slide, row, outSize, signal) => {
-  const rgba = await slide.readRegion({ x: row.x, y: row.y, level: row.level, width: row.size, height: row.size, ...(signal ? { signal } : {}) });
-  const px = rgba.width * rgba.height;
-  const rgb = new Uint8Array(px * 3);
-  for (let i = 0; i < px; i++) {
-    rgb[i * 3] = rgba.data[i * 4]!;
-    rgb[i * 3 + 1] = rgba.data[i * 4 + 1]!;
-    rgb[i * 3 + 2] = rgba.data[i * 4 + 2]!;
-  }
-  return resizeBilinearPil(rgb, rgba.width, rgba.height, 3, outSize, outSize);
+  const rgb = await readTile(slide, row, row.readSizePx, signal ? { signal } : {});
+  return resizeBilinearPil(rgb.data, rgb.width, rgb.height, 3, outSize, outSize);
 };
 
 /** Reads a tile and turns any failure into a typed error naming the slide and the tile. */
@@ -33,7 +28,7 @@ export async function readTileChecked(reader: TileReader, slide: Slide, row: Til
     if (!existsSync(slide.path)) {
       throw new BackboneError("SLIDE_MISSING", "the slide file disappeared during extraction", { path: slide.path, cause });
     }
-    const where = `level ${row.level} at (${row.x}, ${row.y}), ${row.size} px`;
+    const where = `level ${row.level} at level-0 (${row.x}, ${row.y}), ${row.readSizePx} px`;
     throw new BackboneError("TILE_READ_FAILED", `cannot read the tile ${where}: ${(cause as Error).message}`, { path: slide.path, cause });
   }
   if (tile.length !== outSize * outSize * 3) {
