@@ -16,13 +16,17 @@ export interface InkBand {
 }
 
 /**
- * The default ink bands. Blue ink sits at 180°–236° (G ≥ R, unlike hematoxylin's 240°–300° purple-blue),
- * green ink at 60°–180°, black ink is very dark and not strongly saturated (dense hematoxylin is dark but saturated purple). Eosin pink (300°–360°) is in none of them.
+ * The default ink bands. Blue ink is 180°–248° and strongly saturated (S ≥ 150/255): over glass it sits near
+ * 225°, over eosin it turns violet-blue (≈ 241°) but stays far more saturated than hematoxylin, whose purple
+ * is at 250°–300°. Green ink is 60°–180°, which H&E never reaches. Black ink is dark (V ≤ 70) and weakly
+ * saturated (S ≤ 100), unlike dense hematoxylin, which is dark but saturated purple. Eosin pink
+ * (300°–360°) is in none of them. Checked on the real CMU-1 fixture (< 0.5 % pen, which is its teal
+ * marking dye) and on synthetic slides with known strokes.
  */
 export const DEFAULT_INK_BANDS: readonly InkBand[] = [
-  { name: "blue", hMin: 128, hMax: 167, sMin: 90, sMax: 255, vMin: 40, vMax: 250 },
+  { name: "blue", hMin: 128, hMax: 176, sMin: 150, sMax: 255, vMin: 30, vMax: 250 },
   { name: "green", hMin: 43, hMax: 127, sMin: 50, sMax: 255, vMin: 30, vMax: 250 },
-  { name: "black", hMin: 0, hMax: 255, sMin: 0, sMax: 140, vMin: 0, vMax: 45 },
+  { name: "black", hMin: 0, hMax: 255, sMin: 0, sMax: 100, vMin: 0, vMax: 70 },
 ];
 
 /** Builds a pen rule from ink bands: a pixel is pen when it falls in any band. */

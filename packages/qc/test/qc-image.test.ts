@@ -60,6 +60,20 @@ describe("pen detection", () => {
     });
   }
 
+  for (const [ink, t] of [
+    ["blue", [0.18, 0.32, 0.85]],
+    ["green", [0.2, 0.62, 0.32]],
+    ["black", [0.12, 0.12, 0.14]],
+  ] as const) {
+    it(`finds ${ink} ink drawn across tissue and glass (ink multiplies what is under it) within ±30 %`, () => {
+      const { image, pen } = heImage({ seed: 23, ink: [...t], penY: 0.5 });
+      const truth = pen.reduce((a, b) => a + b, 0) / pen.length;
+      const qc = computeQcOnImage(image);
+      expect(qc.penPct).toBeGreaterThan(0.7 * truth);
+      expect(qc.penPct).toBeLessThan(1.3 * truth);
+    });
+  }
+
   it("does not call strong eosin pen (< 0.5 %), although the original band does", () => {
     const { image } = heImage({ seed: 13, eosin: [215, 50, 140] });
     expect(computeQcOnImage(image).penPct).toBeLessThan(0.005);

@@ -20,6 +20,10 @@ export interface HeImageOptions {
   eosin?: [number, number, number];
   /** Pen stroke colour, or undefined for none. */
   pen?: [number, number, number];
+  /** Ink transmittance per channel: the stroke multiplies what is under it (real ink over tissue) instead of painting `pen`. */
+  ink?: [number, number, number];
+  /** Vertical position of the stroke as a fraction of the height. @default 0.15 */
+  penY?: number;
   /** Scale the tissue's distance from white (1 = normal, 0.3 = pale). */
   strength?: number;
 }
@@ -34,7 +38,7 @@ const clamp = (v: number): number => Math.max(0, Math.min(255, Math.round(v)));
 
 /** A procedural H&E-like thumbnail: white glass, elliptic tissue with eosin stroma and hematoxylin nuclei, an optional pen stroke. */
 export function heImage(options: HeImageOptions = {}): HeImage {
-  const { width = 320, height = 240, seed = 1, eosin = [232, 150, 196], pen, strength = 1 } = options;
+  const { width = 320, height = 240, seed = 1, eosin = [232, 150, 196], pen, ink, penY = 0.15, strength = 1 } = options;
   const r = rng(seed);
   const data = new Uint8Array(width * height * 4);
   const tissue = new Uint8Array(width * height);
@@ -69,17 +73,18 @@ export function heImage(options: HeImageOptions = {}): HeImage {
       data[p * 4 + 3] = 255;
     }
   }
-  if (pen) {
+  if (pen || ink) {
     for (let x = Math.floor(width * 0.1); x < width * 0.9; x++) {
-      const yc = height * 0.15 + 6 * Math.sin(x / 9);
+      const yc = height * penY + 6 * Math.sin(x / 9);
       for (let y = Math.floor(yc - 4); y <= yc + 4; y++) {
         const p = y * width + x;
         penMask[p] = 1;
         tissue[p] = 0;
         const n = (r() - 0.5) * 16;
-        data[p * 4] = clamp(pen[0] + n);
-        data[p * 4 + 1] = clamp(pen[1] + n);
-        data[p * 4 + 2] = clamp(pen[2] + n);
+        for (let c = 0; c < 3; c++) {
+          const under = data[p * 4 + c]!;
+          data[p * 4 + c] = clamp(ink ? under * (0.1 + 0.9 * ink[c]!) : pen![c]! + n);
+        }
       }
     }
   }
