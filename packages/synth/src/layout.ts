@@ -1,0 +1,255 @@
+import { classSpec } from "./classes";
+import { hash32, Rng, seedFrom } from "./random";
+import { blobField, blobMaxRadius, randomBlob, round2, type PolarBlob } from "./shapes";
+import { stainFor, type StainSpec } from "./stains";
+import type { BlurRegion, Fold, LesionOptions, PenColor, PenStroke, SynthesizeSlideOptions } from "./types";
+
+/** A tissue piece with optional holes. */
+export interface TissuePiece {
+  outline: PolarBlob;
+  holes: PolarBlob[];
+}
+
+/** Patch seed of a class mixture (Voronoi cell centre). */
+export interface Patch {
+  x: number;
+  y: number;
+  classIndex: number;
+}
+
+/** Everything needed to render any region of a slide, decided once from the options and seed. */
+export interface SlideLayout {
+  seed: number;
+  seedInput: number | string;
+  widthUm: number;
+  heightUm: number;
+  mpp: number;
+  widthPx: number;
+  heightPx: number;
+  centerName: string;
+  stain: StainSpec;
+  /** Class names; fields store indices into this list. */
+  classes: string[];
+  mixture: Record<string, number>;
+  /** Mixture patches on a jittered grid of `patchCols` columns (row-major); empty for one class. */
+  patches: Patch[];
+  patchCols: number;
+  pieces: TissuePiece[];
+  lesions: { blob: PolarBlob; classIndex: number }[];
+  pen: PenStroke[];
+  blur: BlurRegion[];
+  folds: Fold[];
+}
+
+const PATCH_UM = 700;
+
+/** Approximate signed distance (µm) to the tissue boundary: positive inside tissue. */
+export function tissueAt(layout: SlideLayout, x: number, y: number): number {
+  let best = -Infinity;
+  for (const p of layout.pieces) {
+    let f = blobField(p.outline, x, y);
+    for (const h of p.holes) f = Math.min(f, -blobField(h, x, y));
+    if (f > best) best = f;
+  }
+  return best;
+}
+
+function countOf(value: boolean | number | unknown[] | undefined, whenTrue: number): number {
+  if (value === true) return whenTrue;
+  if (typeof value === "number") return Math.max(0, Math.floor(value));
+  return 0;
+}
+
+/** A random point inside tissue at least `inset` µm from its boundary (falls back to the best found). */
+function pointInTissue(layout: SlideLayout, rng: Rng, inset: number): [number, number] {
+  let best: [number, number] = [layout.widthUm / 2, layout.heightUm / 2];
+  let bestF = -Infinity;
+  for (let i = 0; i < 200; i++) {
+    const x = rng.range(0, layout.widthUm);
+    const y = rng.range(0, layout.heightUm);
+    const f = tissueAt(layout, x, y);
+    if (f >= inset) return [x, y];
+    if (f > bestF) [best, bestF] = [[x, y], f];
+  }
+  return best;
+}
+
+function planPieces(rng: Rng, w: number, h: number, requested: number | undefined): TissuePiece[] {
+  const n = requested ?? rng.int(1, 3);
+  const horizontal = w >= h;
+  const along = horizontal ? w : h;
+  const across = horizontal ? h : w;
+  const pieces: TissuePiece[] = [];
+  for (let i = 0; i < n; i++) {
+    const r0 = Math.min(along / (2 * n), across / 2) * rng.range(0.66, 0.74);
+    const a = (along * (i + 0.5)) / n + rng.range(-0.05, 0.05) * along / n;
+    const b = across / 2 + rng.range(-0.08, 0.08) * across;
+    const outline = randomBlob(rng, horizontal ? a : b, horizontal ? b : a, r0, 0.2);
+    const holes: PolarBlob[] = [];
+    const k = rng.int(0, 2);
+    for (let j = 0; j < k; j++) {
+      const t = rng.range(0, 2 * Math.PI);
+      const d = rng.range(0.1, 0.45) * r0;
+      holes.push(randomBlob(rng, outline.x + d * Math.cos(t), outline.y + d * Math.sin(t), r0 * rng.range(0.05, 0.12), 0.3));
+    }
+    pieces.push({ outline, holes });
+  }
+  return pieces;
+}
+
+function normaliseMixture(tissueClass: string | Record<string, number>): Record<string, number> {
+  const raw = typeof tissueClass === "string" ? { [tissueClass]: 1 } : tissueClass;
+  const total = Object.values(raw).reduce((a, b) => a + Math.max(0, b), 0);
+  if (!(total > 0)) throw new RangeError("tissueClass mixture must have a positive fraction");
+  const out: Record<string, number> = {};
+  for (const [name, f] of Object.entries(raw)) {
+    classSpec(name);
+    if (f > 0) out[name] = f / total;
+  }
+  return out;
+}
+
+function planPatches(rng: Rng, w: number, h: number, mixture: Record<string, number>, classes: string[]): { patches: Patch[]; cols: number } {
+  const names = Object.keys(mixture);
+  if (names.length < 2) return { patches: [], cols: 0 };
+  const cols = Math.ceil(w / PATCH_UM) + 1;
+  const rows = Math.ceil(h / PATCH_UM) + 1;
+  const seeds: (Patch & { u: number })[] = [];
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      seeds.push({ x: (i + 0.5 + rng.range(-0.3, 0.3)) * PATCH_UM, y: (j + 0.5 + rng.range(-0.3, 0.3)) * PATCH_UM, u: rng.next(), classIndex: 0 });
+    }
+  }
+  // Exact shares: rank the patches by a random key and hand out classes by cumulative fraction.
+  const order = [...seeds].sort((a, b) => a.u - b.u);
+  let start = 0;
+  let cumulative = 0;
+  for (const name of names) {
+    cumulative += mixture[name] as number;
+    const end = Math.round(cumulative * order.length);
+    for (const s of order.slice(start, end)) s.classIndex = classes.indexOf(name);
+    start = end;
+  }
+  return { patches: seeds.map(({ x, y, classIndex }) => ({ x, y, classIndex })), cols };
+}
+
+const PEN_COLORS: PenColor[] = ["blue", "green", "black"];
+
+function planPen(layout: SlideLayout, rng: Rng, count: number): PenStroke[] {
+  const strokes: PenStroke[] = [];
+  for (let s = 0; s < count; s++) {
+    const color = rng.pick(PEN_COLORS);
+    const widthUm = round2(Math.min(800, Math.max(40, Math.min(layout.widthUm, layout.heightUm) * rng.range(0.012, 0.03))));
+    const points: [number, number][] = [];
+    const [cx, cy] = pointInTissue(layout, rng, 0);
+    if (rng.next() < 0.5) {
+      // A circle drawn around a region of interest.
+      const r = Math.min(layout.widthUm, layout.heightUm) * rng.range(0.12, 0.25);
+      const t0 = rng.range(0, 2 * Math.PI);
+      const sweep = rng.range(1.2, 2) * Math.PI;
+      for (let i = 0; i <= 48; i++) {
+        const t = t0 + (sweep * i) / 48;
+        const rr = r * (1 + 0.08 * Math.sin(3 * t + t0));
+        points.push([round2(cx + rr * Math.cos(t)), round2(cy + rr * 0.8 * Math.sin(t))]);
+      }
+    } else {
+      // A wavy line.
+      let heading = rng.range(0, 2 * Math.PI);
+      let [x, y] = [cx, cy];
+      const length = Math.min(layout.widthUm, layout.heightUm) * rng.range(0.3, 0.6);
+      const step = length / 40;
+      for (let i = 0; i <= 40; i++) {
+        points.push([round2(x), round2(y)]);
+        heading += rng.range(-0.25, 0.25);
+        x += step * Math.cos(heading);
+        y += step * Math.sin(heading);
+      }
+    }
+    strokes.push({ color, widthUm, pointsUm: points });
+  }
+  return strokes;
+}
+
+/** Decides the whole slide from the options: pure function of (options, seed). */
+export function planLayout(options: SynthesizeSlideOptions): SlideLayout {
+  const { widthUm = 4000, heightUm = 3000, mpp = 0.5, tissueClass = "adenocarcinoma", center = 0, seed: seedInput = 0 } = options;
+  if (!(widthUm > 0 && heightUm > 0 && mpp > 0)) throw new RangeError(`widthUm, heightUm and mpp must be positive, got ${widthUm}, ${heightUm}, ${mpp}`);
+  const seed = seedFrom(seedInput);
+  const rng = new Rng(hash32(seed, 1));
+  const mixture = normaliseMixture(tissueClass);
+  const lesionOptions: LesionOptions[] = typeof options.lesions === "number"
+    ? Array.from({ length: Math.max(0, Math.floor(options.lesions)) }, () => ({ radiusUm: rng.range(150, 600) }))
+    : (options.lesions ?? []);
+  const classes = [...new Set([...Object.keys(mixture), ...lesionOptions.map((l) => l.tissueClass ?? "carcinoma")])];
+  classes.forEach((c) => classSpec(c));
+  const { name: centerName, spec: stain } = stainFor(center);
+  const layout: SlideLayout = {
+    seed,
+    seedInput,
+    widthUm,
+    heightUm,
+    mpp,
+    widthPx: Math.round(widthUm / mpp),
+    heightPx: Math.round(heightUm / mpp),
+    centerName,
+    stain,
+    classes,
+    mixture,
+    ...(() => {
+      const { patches, cols } = planPatches(rng, widthUm, heightUm, mixture, classes);
+      return { patches, patchCols: cols };
+    })(),
+    pieces: planPieces(rng, widthUm, heightUm, options.tissuePieces),
+    lesions: [],
+    pen: [],
+    blur: [],
+    folds: [],
+  };
+  for (const l of lesionOptions) {
+    const [x, y] = l.xUm !== undefined && l.yUm !== undefined ? [l.xUm, l.yUm] : pointInTissue(layout, rng, l.radiusUm * 0.8);
+    const blob = randomBlob(rng, x, y, l.radiusUm, 0.18);
+    layout.lesions.push({ blob, classIndex: classes.indexOf(l.tissueClass ?? "carcinoma") });
+  }
+  layout.pen = Array.isArray(options.pen) ? options.pen : planPen(layout, rng, countOf(options.pen, 2));
+  layout.blur = Array.isArray(options.blur)
+    ? options.blur
+    : Array.from({ length: countOf(options.blur, 1) }, () => {
+        const [x, y] = pointInTissue(layout, rng, 100);
+        return { xUm: round2(x), yUm: round2(y), radiusUm: round2(Math.min(widthUm, heightUm) * rng.range(0.08, 0.18)), sigmaUm: round2(rng.range(2, 4)) };
+      });
+  layout.folds = Array.isArray(options.folds)
+    ? options.folds
+    : Array.from({ length: countOf(options.folds, 1) }, () => {
+        const [x, y] = pointInTissue(layout, rng, 200);
+        const t = rng.range(0, Math.PI);
+        const half = Math.min(widthUm, heightUm) * rng.range(0.1, 0.25);
+        return { x1Um: round2(x - half * Math.cos(t)), y1Um: round2(y - half * Math.sin(t)), x2Um: round2(x + half * Math.cos(t)), y2Um: round2(y + half * Math.sin(t)), halfWidthUm: round2(rng.range(40, 120)) };
+      });
+  return layout;
+}
+
+/** Class index at a point, ignoring tissue: lesion class, else the nearest mixture patch, else class 0. */
+export function classAt(layout: SlideLayout, x: number, y: number): number {
+  for (let i = layout.lesions.length - 1; i >= 0; i--) {
+    const l = layout.lesions[i] as { blob: PolarBlob; classIndex: number };
+    const dx = x - l.blob.x;
+    const dy = y - l.blob.y;
+    const rmax = blobMaxRadius(l.blob);
+    if (dx * dx + dy * dy < rmax * rmax && blobField(l.blob, x, y) > 0) return l.classIndex;
+  }
+  if (layout.patches.length === 0) return 0;
+  const gx = Math.floor(x / PATCH_UM);
+  const gy = Math.floor(y / PATCH_UM);
+  const cols = layout.patchCols;
+  const rows = layout.patches.length / cols;
+  let best = 0;
+  let bestD = Infinity;
+  for (let j = Math.max(0, gy - 1); j <= Math.min(rows - 1, gy + 1); j++) {
+    for (let i = Math.max(0, gx - 1); i <= Math.min(cols - 1, gx + 1); i++) {
+      const p = layout.patches[j * cols + i] as Patch;
+      const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+      if (d < bestD) [best, bestD] = [p.classIndex, d];
+    }
+  }
+  return best;
+}
