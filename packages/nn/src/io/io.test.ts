@@ -1,0 +1,85 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { WeightsError } from "../errors.js";
+import { Graph } from "../graph/graph.js";
+import { manualSeed } from "../modules/init.js";
+import { TransformerEncoderLayer } from "../modules/transformer.js";
+import { ConvNeXtBlock } from "../modules/convnext.js";
+import { maskedMaxPool } from "../ops/pool.js";
+import { Session } from "../run/session.js";
+import { Rng } from "../rng.js";
+import { exportOnnx } from "./export.js";
+import { floatToHalf, halfToFloat } from "./half.js";
+import { parseSafetensors, readSafetensors, loadWeights, saveWeights, serializeSafetensors } from "./safetensors.js";
+
+const dir = await mkdtemp(join(tmpdir(), "osfm-nn-"));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("safetensors", () => {
+  it("round-trips a model's PyTorch-named weights and metadata", async () => {
+    manualSeed(1);
+    const a = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32 });
+    manualSeed(2);
+    const b = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32 });
+    const path = join(dir, "layer.safetensors");
+    await saveWeights(a, path, { producer: "test" });
+    const { tensors, metadata } = await readSafetensors(path);
+    expect(metadata).toEqual({ producer: "test" });
+    expect(tensors.get("self_attn.in_proj_weight")?.shape).toEqual([48, 16]);
+    const bytes = new Uint8Array(await readFile(path));
+    const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + headerLen) % 8).toBe(0);
+    await loadWeights(b, path);
+    for (const [[n1, p1], [n2, p2]] of [...a.namedParameters()].map((x, i) => [x, [...b.namedParameters()][i]] as const)) {
+      expect(n2).toBe(n1);
+      expect(p2?.data).toEqual(p1.data);
+    }
+  });
+
+  it("names the file and tensor on a bad shape, a missing tensor or a truncated file", async () => {
+    const layer = new ConvNeXtBlock(8);
+    const path = join(dir, "bad.safetensors");
+    await saveWeights(new ConvNeXtBlock(4), path);
+    await expect(loadWeights(layer, path)).rejects.toThrow(/bad\.safetensors: tensor "block\.0\.bias" has shape \[4\], model expects \[8\]|bad\.safetensors: tensor ".*" has shape/);
+    const parts = serializeSafetensors(new Map([["x", { dtype: "F32", shape: [2], data: Float32Array.of(1, 2) }]]));
+    const whole = Buffer.concat(parts);
+    expect(() => parseSafetensors(whole.subarray(0, whole.length - 4), "cut.safetensors")).toThrow(WeightsError);
+    expect(() => parseSafetensors(whole.subarray(0, whole.length - 4), "cut.safetensors")).toThrow(/cut\.safetensors.*\[0, 8\)/);
+    await writeFile(join(dir, "missing.safetensors"), whole);
+    await expect(loadWeights(layer, join(dir, "missing.safetensors"))).rejects.toThrow(/missing tensor "layer_scale"/);
+  });
+
+  it("decodes F16 exactly for representable values", () => {
+    for (const v of [0, 1, -2.5, 65504, 6.103515625e-5, 5.960464477539063e-8]) expect(halfToFloat(floatToHalf(v))).toBe(v);
+    expect(halfToFloat(floatToHalf(1 / 3))).toBeCloseTo(1 / 3, 3);
+  });
+});
+
+describe("exportOnnx", () => {
+  it("the exported file (weights as initializers) equals the training-mode graph built in eval mode", async () => {
+    const rng = new Rng(4);
+    const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32, normFirst: true, dropout: 0.1, rng });
+    const path = join(dir, "layer.onnx");
+    const forward = (m: TransformerEncoderLayer, x: Parameters<TransformerEncoderLayer["forward"]>[0], pad?: typeof x) => maskedMaxPool(m.forward(x, pad), pad);
+    await exportOnnx(layer, path, {
+      inputs: [{ name: "x", shape: ["B", "T", 16] }, { name: "pad", shape: ["B", "T"], dtype: "bool" }],
+      forward: (m, x, pad) => ({ pooled: forward(m, x as never, pad as never) }),
+    });
+    const exported = await Session.create(new Uint8Array(await readFile(path)), { intraOpThreads: 1 });
+    const g = layer.bind(new Graph({ params: "inputs", training: false }));
+    const x = g.input("x", ["B", "T", 16]);
+    const pad = g.input("pad", ["B", "T"], "bool");
+    g.output("pooled", forward(layer, x, pad));
+    const train = await Session.create(g, { intraOpThreads: 1 });
+    const feeds = {
+      x: { data: Float32Array.from({ length: 2 * 6 * 16 }, () => rng.normal()), dims: [2, 6, 16] },
+      pad: { data: Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]), dims: [2, 6] },
+    };
+    const [a, b] = [await exported.run(feeds), await train.run(feeds)];
+    expect(a.pooled?.dims).toEqual([2, 16]);
+    const av = a.pooled?.data as Float32Array;
+    (b.pooled?.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (av[i] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
+  });
+});
