@@ -42,3 +42,16 @@ export type { CorrectedTTestOptions, TTestResult } from "./resampling/t-test";
 export { adjustPValues } from "./resampling/multiple";
 export type { PAdjustMethod } from "./resampling/multiple";
 export { normalCdf, normalQuantile, studentTSf } from "./resampling/special";
+
+export { StandardScaler } from "./probes/standard-scaler";
+export type { StandardScalerJSON } from "./probes/standard-scaler";
+export { LogisticRegression } from "./probes/logistic-regression";
+export type { LogisticRegressionJSON, LogisticRegressionOptions } from "./probes/logistic-regression";
+export { RidgeClassifier } from "./probes/ridge-classifier";
+export type { RidgeClassifierJSON, RidgeClassifierOptions } from "./probes/ridge-classifier";
+export { OrdinalLogisticAT } from "./probes/ordinal-logistic-at";
+export type { OrdinalLogisticATJSON, OrdinalLogisticATOptions } from "./probes/ordinal-logistic-at";
+export type { ClassWeight } from "./probes/labels";
+export type { Dense, Features } from "./probes/dense";
+export { lbfgs } from "./probes/lbfgs";
+export type { LbfgsOptions, LbfgsResult, Objective } from "./probes/lbfgs";
