@@ -1,12 +1,12 @@
 import path from "node:path";
 import type { Slide } from "@osfm/wsi";
 import type { Encoder } from "../encoder/encoder";
-import { BackboneError } from "../errors";
 import { featureFilePath } from "../features/layout";
 import { readFeatureHeader, writeFeatureFile } from "../features/feature-file";
 import type { ExtractProgress, FeatureDtype, TileRow } from "../types";
 import { manifestHash } from "./manifest-hash";
-import { readTileChecked, readTileRgb, type TileReader } from "./read-tile";
+import { encodeRows } from "./pipeline";
+import type { TileReader } from "./read-tile";
 
 /** Options of `extractFeatures`. */
 export interface ExtractFeaturesOptions {
@@ -67,46 +67,6 @@ function mostCommon(values: readonly number[]): number {
   return best;
 }
 
-async function readBatch(rows: readonly TileRow[], options: Required<Pick<ExtractFeaturesOptions, "slide" | "readTile" | "readConcurrency">> & { side: number; signal: AbortSignal | undefined }): Promise<Uint8Array> {
-  const { slide, readTile, readConcurrency, side, signal } = options;
-  const bytes = side * side * 3;
-  const out = new Uint8Array(rows.length * bytes);
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const i = next++;
-      out.set(await readTileChecked(readTile, slide, rows[i]!, side, signal), i * bytes);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(readConcurrency, rows.length) }, worker));
-  return out;
-}
-
-/** Encodes the tiles of one slide-scale, reading batch k+1 while batch k runs in onnxruntime. */
-async function encodeRows(rows: readonly TileRow[], slideId: string, options: ExtractFeaturesOptions): Promise<Float32Array> {
-  const { slide, encoder, batchSize = 32, readTile = readTileRgb, readConcurrency = 4, onProgress, signal } = options;
-  const features = new Float32Array(rows.length * encoder.dim);
-  const read = (k: number) => readBatch(rows.slice(k * batchSize, (k + 1) * batchSize), { slide, readTile, readConcurrency, side: encoder.inputSize, signal });
-  const batches = Math.ceil(rows.length / batchSize);
-  const t0 = performance.now();
-  let pending: Promise<Uint8Array> | undefined = batches > 0 ? read(0) : undefined;
-  try {
-    for (let k = 0; k < batches; k++) {
-      const tiles = await pending!;
-      if (signal?.aborted) throw new BackboneError("ABORTED", "extraction aborted", { path: slide.path });
-      pending = k + 1 < batches ? read(k + 1) : undefined;
-      pending?.catch(() => undefined); // surfaced when awaited; never unhandled
-      const n = Math.min(batchSize, rows.length - k * batchSize);
-      features.set(await encoder.encode(tiles, n), k * batchSize * encoder.dim);
-      const done = k * batchSize + n;
-      onProgress?.({ slideId, scale: rows[0]!.scaleUmPerPx, done, total: rows.length, tilesPerSecond: done / ((performance.now() - t0) / 1000) });
-    }
-  } finally {
-    await pending?.catch(() => undefined);
-  }
-  return features;
-}
-
 /**
  * Extracts features for one slide: one HDF5 file per scale under `out/<encoder id>/scale…/<slide id>.h5`.
  * A scale whose file exists with the same weights fingerprint and manifest hash is skipped, so a killed
@@ -130,7 +90,11 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
       }
     }
     const t0 = performance.now();
-    const features = await encodeRows(rows, slideId, options);
+    const { onProgress } = options;
+    const features = await encodeRows(rows, {
+      ...options,
+      ...(onProgress ? { onBatch: (done: number, tilesPerSecond: number) => onProgress({ slideId, scale, done, total: rows.length, tilesPerSecond }) } : {}),
+    });
     const coords = new Float64Array(rows.length * 2);
     rows.forEach((r, i) => {
       coords[i * 2] = r.x;
