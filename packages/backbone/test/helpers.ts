@@ -114,3 +114,10 @@ export function safetensorsBytes(tensors: Map<string, { shape: number[]; data: F
   }
   return out;
 }
+
+/** A regular grid of tiling rows over a `width × height` level-0 area (level 0, 256 px reads, stride 224). */
+export function gridRows(slideId: string, width: number, height: number, scaleUmPerPx = 0.5, step = 224, size = 256) {
+  const rows: { slideId: string; scaleUmPerPx: number; level: number; x: number; y: number; readSizePx: number }[] = [];
+  for (let y = 0; y + size <= height; y += step) for (let x = 0; x + size <= width; x += step) rows.push({ slideId, scaleUmPerPx, level: 0, x, y, readSizePx: size });
+  return rows;
+}
