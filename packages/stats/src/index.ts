@@ -55,3 +55,11 @@ export type { ClassWeight } from "./probes/labels";
 export type { Dense, Features } from "./probes/dense";
 export { lbfgs } from "./probes/lbfgs";
 export type { LbfgsOptions, LbfgsResult, Objective } from "./probes/lbfgs";
+
+export { aggregateByPatient, tcgaPatientId, tcgaTissueSourceSite } from "./protocol/tcga";
+export type { PatientTable, Reduce } from "./protocol/tcga";
+export { camelyonCenter, camelyonPatientId, leaveOneCenterOut, parsePnStage } from "./protocol/camelyon17";
+export type { CenterFold } from "./protocol/camelyon17";
+export { metricsByGroup, summarize } from "./protocol/group-metrics";
+export type { GroupMetric, GroupMetricRow } from "./protocol/group-metrics";
+export { alignProba, argmaxLabels, OofCollector } from "./protocol/oof";
