@@ -32,10 +32,11 @@ describe("safetensors", () => {
     const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + headerLen) % 8).toBe(0);
     await loadWeights(b, path);
-    for (const [[n1, p1], [n2, p2]] of [...a.namedParameters()].map((x, i) => [x, [...b.namedParameters()][i]] as const)) {
-      expect(n2).toBe(n1);
-      expect(p2?.data).toEqual(p1.data);
-    }
+    const bParams = [...b.namedParameters()];
+    [...a.namedParameters()].forEach(([n1, p1], i) => {
+      expect(bParams[i]?.[0]).toBe(n1);
+      expect(bParams[i]?.[1].data).toEqual(p1.data);
+    });
   });
 
   it("names the file and tensor on a bad shape, a missing tensor or a truncated file", async () => {

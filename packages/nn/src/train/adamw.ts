@@ -83,7 +83,7 @@ export class AdamW {
     const b1 = this.beta1;
     const b2 = this.beta2;
     const bc1 = 1 - b1 ** t;
-    const bc2sqrt = Math.sqrt(1 - b2 ** t);
+    const invBc2sqrt = 1 / Math.sqrt(1 - b2 ** t);
     for (const [name, s] of this.slots) {
       const g = grads.get(name);
       if (!g) continue;
@@ -99,7 +99,7 @@ export class AdamW {
         const vi = b2 * (v[i] as number) + (1 - b2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        p[i] = (p[i] as number) * decay - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
+        p[i] = (p[i] as number) * decay - (stepSize * mi) / (Math.sqrt(vi) * invBc2sqrt + eps);
       }
     }
   }
