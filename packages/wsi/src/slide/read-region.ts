@@ -1,5 +1,5 @@
 import type { TileSource } from "../formats/types";
-import { paintTileBilinear, premultiply, unpremultiply } from "./paint";
+import { paintTileFiltered, premultiply, unpremultiply } from "./paint";
 
 /** Fetches decoded RGBA tile `index` of the level (through the cache), undefined for a missing tile. */
 export type TileFetcher = (index: number) => Promise<Uint8Array | undefined>;
@@ -22,8 +22,8 @@ export async function readRegionPixels(
     for (let cx = 0; cx < w; cx += CHUNK) {
       const cw = Math.min(CHUNK, w - cx);
       const ch = Math.min(CHUNK, h - cy);
-      const ox = x + Math.trunc(cx * downsample);
-      const oy = y + Math.trunc(cy * downsample);
+      const ox = Math.trunc(x + cx * downsample);
+      const oy = Math.trunc(y + cy * downsample);
       chunks.push(paintChunk(level, downsample, fetch, ox, oy, cw, ch).then((pix) => {
         if (cw === w && ch === h) out.set(pix);
         else for (let r = 0; r < ch; r++) out.set(pix.subarray(r * cw * 4, (r + 1) * cw * 4), ((cy + r) * w + cx) * 4);
@@ -35,6 +35,21 @@ export async function readRegionPixels(
 }
 
 async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
+  const dest = new Uint8Array(w * h * 4);
+  // OpenSlide: a negative origin becomes a whole-pixel offset trunc(−x / ds) and the read starts at 0.
+  const offX = x < 0 ? Math.trunc(-x / ds) : 0;
+  const offY = y < 0 ? Math.trunc(-y / ds) : 0;
+  if (offX >= w || offY >= h) return dest;
+  const inner = offX === 0 && offY === 0
+    ? await paintArea(level, ds, fetch, x, y, w, h)
+    : await paintArea(level, ds, fetch, Math.max(x, 0), Math.max(y, 0), w - offX, h - offY);
+  if (offX === 0 && offY === 0) return inner;
+  const iw = w - offX;
+  for (let r = 0; r < h - offY; r++) dest.set(inner.subarray(r * iw * 4, (r + 1) * iw * 4), ((r + offY) * w + offX) * 4);
+  return dest;
+}
+
+async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
   const dest = new Uint8Array(w * h * 4);
   const lx = x / ds;
   const ly = y / ds;
@@ -61,7 +76,7 @@ async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: 
     const ox = tx * tw - lx;
     const oy = ty * th - ly;
     if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
-    else paintTileBilinear(dest, w, h, premultiply(tile), tw, th, ox, oy);
+    else paintTileFiltered(dest, w, h, premultiply(tile), tw, th, ox, oy);
   }
   if (!integral) unpremultiply(dest);
   return dest;
