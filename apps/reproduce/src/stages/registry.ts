@@ -1,6 +1,10 @@
 import type { Stage } from "../runner/stage";
 import type { StageName } from "../types";
 import { envStage } from "./env";
+import { featureStage, initialWeights } from "./features";
+import { figuresStage } from "./figures";
+import { qcStage } from "./qc";
+import { tilesStage } from "./tiles";
 import { manifestStage } from "./manifest";
 import { pendingStage } from "./pending";
 import { reportStage } from "./report";
@@ -10,9 +14,9 @@ export function createStageRegistry(): Map<StageName, Stage> {
   const stages: Stage[] = [
     envStage,
     manifestStage as unknown as Stage,
-    pendingStage({ name: "qc", nb: "NB03", title: "QC and tissue masks", kind: "slide", deps: ["manifest"], needs: { qc: ["computeQc", "renderQcOverlay"] } }),
-    pendingStage({ name: "tiles", nb: "NB04", title: "two-scale tiling", kind: "slide", deps: ["qc"], needs: { tiling: ["tileSlide"] } }),
-    pendingStage({ name: "features", nb: "NB05", title: "tile features (initial backbone)", kind: "slide", deps: ["tiles"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
+    qcStage as unknown as Stage,
+    tilesStage as unknown as Stage,
+    featureStage({ name: "features", nb: "NB05", title: "tile features (initial backbone)", deps: ["tiles"], datasets: ["tcga", "camelyon16", "camelyon17"], weights: initialWeights }) as unknown as Stage,
     pendingStage({ name: "pretrain", nb: "NB06", title: "BYOL + MFR pretraining", kind: "cohort", deps: ["features"], needs: { "byol-mfr": ["pretrain"] } }),
     pendingStage({ name: "diagnostics", nb: "NB06C", title: "post-pretraining gates", kind: "cohort", deps: ["pretrain"], needs: { "byol-mfr": ["runDiagnostics"] } }),
     pendingStage({ name: "features-pretrained", nb: "NB05 (rerun)", title: "tile features with the pretrained backbone", kind: "slide", deps: ["pretrain"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
@@ -21,10 +25,10 @@ export function createStageRegistry(): Map<StageName, Stage> {
     pendingStage({ name: "scale-ablation", nb: "Ablation A4", title: "multi-scale vs single-scale", kind: "cohort", deps: ["features-pretrained"], needs: { stats: ["LogisticRegression", "correctedResampledTTest"] } }),
     pendingStage({ name: "cam17", nb: "NB09", title: "CAMELYON17 pN staging (leave-one-centre-out)", kind: "cohort", deps: ["embeddings"], needs: { stats: ["OrdinalLogisticAT", "leaveOneGroupOut", "cohenKappa"] } }),
     pendingStage({ name: "cam16", nb: "NB09A", title: "CAMELYON16 metastasis detection", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedKFold", "rocAuc"] } }),
-    pendingStage({ name: "panda-features", nb: "NB10", title: "PANDA tile features", kind: "slide", deps: ["features-pretrained"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
+    featureStage({ name: "panda-features", nb: "NB10", title: "PANDA tile features (initial backbone, as the original)", deps: ["tiles"], datasets: ["panda"], weights: initialWeights }) as unknown as Stage,
     pendingStage({ name: "panda-mil", nb: "NB11", title: "PANDA ISUP grading (attention MIL)", kind: "cohort", deps: ["panda-features"], needs: { mil: ["AttentionMil"] } }),
     pendingStage({ name: "panda-metrics", nb: "NB12", title: "PANDA OOF metrics", kind: "cohort", deps: ["panda-mil"], needs: { stats: ["rocAucOvr", "averagePrecision", "cohenKappa"] } }),
-    pendingStage({ name: "figures", nb: "NB13", title: "figures", kind: "cohort", deps: [], needs: { figures: ["figures", "toPng"] } }),
+    figuresStage,
     reportStage,
   ];
   return new Map(stages.map((s) => [s.name, s]));

@@ -52,6 +52,11 @@ export async function planSlideUnits(ctx: StageContext, options: PlanSlidesOptio
         if (!u) missingFrom.add(stage);
       }
     });
+    const droppedUpstream = Object.values(upstream).find((u) => u.row && typeof u.row.dropped === "string");
+    if (ok && droppedUpstream) {
+      dropped.set(slide.slide_id, `${droppedUpstream.stage}: ${String(droppedUpstream.row!.dropped)}`);
+      continue;
+    }
     if (!ok) {
       if (!needs.some((s) => upstreamMaps[needs.indexOf(s)]!.get(slide.slide_id)?.status === "failed")) missing++;
       continue;

@@ -1,0 +1,88 @@
+import type { RgbaImagePort, SlidePort } from "./wsi";
+
+/** A binary mask on a thumbnail grid (@osfm/qc `QcMask`, @osfm/tiling `TissueMaskLike`). */
+export interface MaskPort {
+  width: number;
+  height: number;
+  downsample: number;
+  data: Uint8Array;
+}
+
+/** @osfm/qc's result (issue 5), the fields the app uses. */
+export interface QcResultPort {
+  tissuePct: number;
+  whitePct: number;
+  penPct: number;
+  blurVar: number;
+  brightnessMean: number;
+  saturationMean: number;
+  excluded: boolean;
+  reasons: string[];
+  warnings?: string[];
+  masks: { tissue: MaskPort; white: MaskPort; pen: MaskPort };
+  thumbnail: RgbaImagePort;
+}
+
+/** @osfm/qc. */
+export interface QcPort {
+  computeQc(slide: SlidePort, options?: { thumbnailMaxSize?: number; penRule?: string }): Promise<QcResultPort>;
+  renderQcOverlay(thumbnail: RgbaImagePort, masks: { tissue: MaskPort; pen?: MaskPort }): Promise<Uint8Array>;
+  DEFAULT_THRESHOLDS: { minTissuePct: number; maxWhitePct: number; minBlurVar: number; maxPenPct: number };
+}
+
+/** One tile (@osfm/tiling `TileRow`). */
+export interface TileRowPort {
+  slideId: string;
+  scaleUmPerPx: number;
+  level: number;
+  x: number;
+  y: number;
+  readSizePx: number;
+  coverage: number;
+  tileIdx: number;
+}
+
+/** @osfm/tiling's manifest (issue 5). */
+export interface TileManifestPort {
+  rows: TileRowPort[];
+  scales: { scaleUmPerPx: number; candidates: number; budget: number; selected: number; tileSideUm: number }[];
+  mpp: number;
+  mppSource: string;
+  warnings: string[];
+  toArrow(): unknown;
+}
+
+/** @osfm/tiling. */
+export interface TilingPort {
+  tileSlide(slide: SlidePort, mask: MaskPort, options: Record<string, unknown>): TileManifestPort;
+  parseManifest(bytes: Uint8Array, subject?: string): { rows: TileRowPort[] };
+  passesQcPolicy(qc: { tissuePct: number; whitePct: number; reasons: readonly string[] } | undefined, policy: string): boolean;
+}
+
+/** @osfm/backbone's encoder (issue 7). */
+export interface EncoderPort {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly dim: number;
+  close(): Promise<void>;
+}
+
+/** @osfm/backbone. */
+export interface BackbonePort {
+  createEncoder(options: { arch?: string; weights?: string; seed?: number; threads?: number; dtype?: string }): Promise<EncoderPort>;
+  extractFeatures(options: {
+    slide: SlidePort;
+    manifest: readonly TileRowPort[];
+    encoder: EncoderPort;
+    out: string;
+    slideId?: string;
+    batchSize?: number;
+    onProgress?: (p: { done: number; total: number; tilesPerSecond: number }) => void;
+  }): Promise<{ scale: number; path: string; tiles: number; skipped: boolean; seconds: number }[]>;
+}
+
+/** @osfm/figures (issue 11). */
+export interface FiguresPort {
+  renderWorkspace(root: string): Promise<({ id: string; status: "rendered"; svg: string } | { id: string; status: "skipped" | "invalid"; reason: string })[]>;
+  writeFigure(outDir: string, id: string, svg: string, options?: { dpi?: number }): Promise<string[]>;
+}
