@@ -1,2 +1,13 @@
-// Public API of @osfm/mil: see README.md.
-export {};
+export { MILTransformer } from "./aggregator";
+export type { CreateMilTransformerOptions, EmbedOptions } from "./aggregator";
+export { MilTransformerNet, embeddingGraph } from "./mil-transformer";
+export type { MilTransformerOutputs } from "./mil-transformer";
+export { collateBags, validateBag, SCALES } from "./bag";
+export type { BagCounts, CollatedBatch } from "./bag";
+export { tileCentresMm } from "./positions";
+export type { TileCentreOptions } from "./positions";
+export { weightsFingerprint } from "./fingerprint";
+export { MilInputError } from "./errors";
+export type { MilErrorCode } from "./errors";
+export { DEFAULT_MIL_TRANSFORMER, TOKEN_BUDGET } from "./types";
+export type { EmbeddingKind, MilTransformerConfig, SlideBag } from "./types";

@@ -1,0 +1,112 @@
+import { type Feed, loadWeights, readSafetensors, saveWeights, Session, type SessionOptions } from "@osfm/nn";
+import { collateBags } from "./bag";
+import { MilInputError } from "./errors";
+import { weightsFingerprint } from "./fingerprint";
+import { embeddingGraph, MilTransformerNet } from "./mil-transformer";
+import { DEFAULT_MIL_TRANSFORMER, type EmbeddingKind, type MilTransformerConfig, type SlideBag } from "./types";
+
+/** Options of {@link MILTransformer.create}. */
+export interface CreateMilTransformerOptions {
+  /** Seed of the initial weights. @default 0 */
+  seed?: number;
+  /** Architecture; defaults to the OpenSlideFM aggregator. */
+  config?: Partial<MilTransformerConfig>;
+  /** onnxruntime intra-op threads for {@link MILTransformer.embed}. @default 0 (onnxruntime decides) */
+  threads?: number;
+}
+
+/** Options of {@link MILTransformer.embed}. */
+export interface EmbedOptions {
+  /** Which vector to return. @default "projector" (the original's choice, SPEC §9) */
+  output?: EmbeddingKind;
+}
+
+const METADATA_KEY = "osfm.mil_transformer.config";
+
+/**
+ * The slide aggregator as a user holds it: create or load weights, count parameters, embed slides.
+ * `net` is the underlying {@link MilTransformerNet} for training code (@osfm/byol-mfr).
+ */
+export class MILTransformer {
+  private session: Promise<Session> | undefined;
+  private constructor(
+    readonly net: MilTransformerNet,
+    private readonly sessionOptions: SessionOptions,
+  ) {}
+
+  /** A freshly initialised aggregator (PyTorch initialisations, seeded). */
+  static create(options: CreateMilTransformerOptions = {}): MILTransformer {
+    const { seed = 0, config = {}, threads = 0 } = options;
+    return new MILTransformer(new MilTransformerNet(config, seed), { intraOpThreads: threads });
+  }
+
+  /** Loads a checkpoint written by {@link MILTransformer.save} (or a PyTorch state dict with the same names). */
+  static async load(path: string, options: { threads?: number; config?: Partial<MilTransformerConfig> } = {}): Promise<MILTransformer> {
+    const { metadata } = await readSafetensors(path);
+    let stored: Partial<MilTransformerConfig> = {};
+    const raw = metadata[METADATA_KEY];
+    if (raw !== undefined) {
+      try {
+        stored = JSON.parse(raw) as Partial<MilTransformerConfig>;
+      } catch (error) {
+        throw new MilInputError("BAD_CHECKPOINT", path, `metadata ${METADATA_KEY} is not JSON (${String(error)})`);
+      }
+    }
+    const net = new MilTransformerNet({ ...stored, ...options.config });
+    await loadWeights(net, path);
+    return new MILTransformer(net, { intraOpThreads: options.threads ?? 0 });
+  }
+
+  /** Architecture of this aggregator. */
+  get config(): MilTransformerConfig {
+    return this.net.config;
+  }
+
+  /** Number of scalar parameters (45,188,352 for the default configuration). */
+  get numParameters(): number {
+    return this.net.numParameters();
+  }
+
+  /** SHA-256 of the weights: recorded with every embedding so results name the checkpoint they came from. */
+  get fingerprint(): string {
+    return weightsFingerprint(this.net);
+  }
+
+  /** Writes the weights (PyTorch names) and the configuration to a safetensors file, atomically. */
+  async save(path: string, metadata: Record<string, string> = {}): Promise<void> {
+    await saveWeights(this.net, path, { ...metadata, [METADATA_KEY]: JSON.stringify(this.net.config) });
+  }
+
+  /** The slide embedding of one bag (eval mode): Float32Array [dim]. */
+  async embed(bag: SlideBag, options: EmbedOptions = {}): Promise<Float32Array> {
+    const [row] = await this.embedBatch([bag], options);
+    return row as Float32Array;
+  }
+
+  /** Slide embeddings of several bags, padded into one batch: one Float32Array [dim] per bag. */
+  async embedBatch(bags: readonly SlideBag[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    const { output = "projector" } = options;
+    const dim = this.net.config.dim;
+    const batch = collateBags(bags, dim);
+    this.session ??= Session.create(embeddingGraph(this.net), this.sessionOptions);
+    const session = await this.session;
+    const feeds: Record<string, Feed> = {
+      x: { data: batch.x, dims: [batch.batch, batch.tokens, dim] },
+      pos: { data: batch.pos, dims: [batch.batch, batch.tokens, 3] },
+      pad: { data: batch.pad, dims: [batch.batch, batch.tokens] },
+    };
+    const name = output === "projector" ? "projected" : "pooled";
+    const res = await session.run(feeds, [name]);
+    const data = res[name]?.data as Float32Array;
+    return bags.map((_, b) => data.slice(b * dim, (b + 1) * dim));
+  }
+
+  /** Frees the inference session (weights stay). */
+  async release(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    if (s) await (await s).release();
+  }
+}
+
+export { DEFAULT_MIL_TRANSFORMER };
