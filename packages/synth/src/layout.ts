@@ -47,8 +47,17 @@ const PATCH_UM = 700;
 export function tissueAt(layout: SlideLayout, x: number, y: number): number {
   let best = -Infinity;
   for (const p of layout.pieces) {
-    let f = blobField(p.outline, x, y);
-    for (const h of p.holes) f = Math.min(f, -blobField(h, x, y));
+    // Beyond the blob's largest radius, (largest radius - distance) bounds the field from above and
+    // is exact enough there; it skips the harmonics for most points.
+    const rmax = blobMaxRadius(p.outline);
+    const r = Math.hypot(x - p.outline.x, y - p.outline.y);
+    let f = r > rmax ? rmax - r : blobField(p.outline, x, y);
+    if (f > 0) {
+      for (const h of p.holes) {
+        const hr = Math.hypot(x - h.x, y - h.y) - blobMaxRadius(h);
+        f = Math.min(f, hr > 0 ? hr : -blobField(h, x, y));
+      }
+    }
     if (f > best) best = f;
   }
   return best;
@@ -81,10 +90,17 @@ function planPieces(rng: Rng, w: number, h: number, requested: number | undefine
   const across = horizontal ? h : w;
   const pieces: TissuePiece[] = [];
   for (let i = 0; i < n; i++) {
-    const r0 = Math.min(along / (2 * n), across / 2) * rng.range(0.66, 0.74);
+    // Pieces share the long axis; each is stretched to fill its share (up to 1.6x).
+    const share = along / n;
+    const ratio = share / across;
+    const sAlong = Math.min(1.6, Math.max(1, ratio));
+    const sAcross = Math.min(1.6, Math.max(1, 1 / ratio));
+    const r0 = Math.min(share / (2 * sAlong), across / (2 * sAcross)) * rng.range(0.7, 0.78);
     const a = (along * (i + 0.5)) / n + rng.range(-0.05, 0.05) * along / n;
     const b = across / 2 + rng.range(-0.08, 0.08) * across;
     const outline = randomBlob(rng, horizontal ? a : b, horizontal ? b : a, r0, 0.2);
+    outline.sx = horizontal ? sAlong : sAcross;
+    outline.sy = horizontal ? sAcross : sAlong;
     const holes: PolarBlob[] = [];
     const k = rng.int(0, 2);
     for (let j = 0; j < k; j++) {

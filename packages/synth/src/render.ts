@@ -79,6 +79,8 @@ function renderChunk(ctx: RenderContext, buf: Buffers, x0: number, y0: number, w
   const stromaE = specs.map((s) => s.stromaEosin);
   const texScale = 2 * mpp; // texture units (half µm) per pixel
   let anyTissue = false;
+  const blocksX = Math.ceil(w / BLOCK);
+  const bgBlock = new Uint8Array(blocksX * Math.ceil(h / BLOCK));
   for (let by = 0; by < h; by += BLOCK) {
     for (let bx = 0; bx < w; bx += BLOCK) {
       const bw = Math.min(BLOCK, w - bx);
@@ -95,6 +97,7 @@ function renderChunk(ctx: RenderContext, buf: Buffers, x0: number, y0: number, w
       const tmax = Math.max(t00, t10, t01, t11);
       if (tmax < -2) {
         for (let y = by; y < by + bh; y++) cov.fill(0, y * w + bx, y * w + bx + bw);
+        bgBlock[(by / BLOCK) * blocksX + bx / BLOCK] = 1;
         continue;
       }
       anyTissue = true;
@@ -116,7 +119,7 @@ function renderChunk(ctx: RenderContext, buf: Buffers, x0: number, y0: number, w
     }
   }
   if (anyTissue) drawFeatures(ctx, buf, x0, y0, w, h);
-  compose(ctx, buf, x0, y0, w, h, out, outX, outW, anyTissue);
+  compose(ctx, buf, x0, y0, w, h, out, outX, outW, anyTissue ? bgBlock : undefined);
 }
 
 function cellClasses(ctx: RenderContext, cx: number, cy: number): number[] {
@@ -232,26 +235,61 @@ function drawNucleus(ctx: RenderContext, buf: Buffers, n: Nucleus, x0: number, y
   }
 }
 
-function compose(ctx: RenderContext, buf: Buffers, x0: number, y0: number, w: number, h: number, out: Uint8Array, outX: number, outW: number, anyTissue: boolean): void {
+/** Background RGB repeated for a block row, reused across calls. */
+function backgroundRow(ctx: RenderContext): Uint8Array {
+  const [r, g, b] = ctx.layout.stain.background;
+  const row = new Uint8Array(CHUNK * 3);
+  for (let i = 0; i < CHUNK; i++) row.set([r, g, b], i * 3);
+  return row;
+}
+
+/** Turns concentrations into RGB through the stain table; `bgBlock` flags all-glass blocks (undefined: all glass). */
+function compose(ctx: RenderContext, buf: Buffers, x0: number, y0: number, w: number, h: number, out: Uint8Array, outX: number, outW: number, bgBlock: Uint8Array | undefined): void {
+  const bgRow = backgroundRow(ctx);
+  if (!bgBlock) {
+    for (let y = 0; y < h; y++) out.set(bgRow.subarray(0, w * 3), (y * outW + outX) * 3);
+    return;
+  }
+  const blocksX = Math.ceil(w / BLOCK);
   const { lut, layout, fields } = ctx;
   const [br, bg, bb] = layout.stain.background;
   const hs = 255 / H_MAX;
   const es = 255 / E_MAX;
-  const folds = layout.folds.length > 0;
   const mpp = layout.mpp;
+  // Pixel box of all folds (fold weights are sampled only inside it).
+  let fx0 = Infinity;
+  let fx1 = -Infinity;
+  let fy0 = Infinity;
+  let fy1 = -Infinity;
+  for (const f of layout.folds) {
+    const r = f.halfWidthUm + 20;
+    fx0 = Math.min(fx0, (Math.min(f.x1Um, f.x2Um) - r) / mpp);
+    fx1 = Math.max(fx1, (Math.max(f.x1Um, f.x2Um) + r) / mpp);
+    fy0 = Math.min(fy0, (Math.min(f.y1Um, f.y2Um) - r) / mpp);
+    fy1 = Math.max(fy1, (Math.max(f.y1Um, f.y2Um) + r) / mpp);
+  }
   for (let y = 0; y < h; y++) {
     let o = (y * outW + outX) * 3;
     const uy = (y0 + y + 0.5) * mpp;
+    const foldRow = y0 + y >= fy0 && y0 + y <= fy1;
+    const blockRow = Math.floor(y / BLOCK) * blocksX;
     for (let x = 0; x < w; x++, o += 3) {
+      if ((x & (BLOCK - 1)) === 0 && bgBlock[blockRow + x / BLOCK]) {
+        const n = Math.min(BLOCK, w - x);
+        out.set(bgRow.subarray(0, n * 3), o);
+        x += n - 1;
+        o += (n - 1) * 3;
+        continue;
+      }
       const p = y * w + x;
-      const c = anyTissue ? (buf.cov[p] as number) : 0;
+      const c = buf.cov[p] as number;
       if (c <= 0) {
         out[o] = br;
         out[o + 1] = bg;
         out[o + 2] = bb;
         continue;
       }
-      const f = folds ? 1 + 0.8 * sampleField(fields, fields.fold, (x0 + x + 0.5) * mpp, uy) : 1;
+      const f = foldRow && x0 + x >= fx0 && x0 + x <= fx1 ? 1 + 0.8 * sampleField(fields, fields.fold, (x0 + x + 0.5) * mpp, uy) : 1;
       const hq = Math.min(255, ((buf.h[p] as number) * c * f * hs) | 0);
       const eq = Math.min(255, ((buf.e[p] as number) * c * f * es) | 0);
       const l = ((hq << 8) | eq) * 3;

@@ -5,6 +5,9 @@ export interface PolarBlob {
   x: number;
   y: number;
   r0: number;
+  /** Stretch along x and y (1 = none): an ellipse-like blob `sx` times wider and `sy` times taller. */
+  sx?: number;
+  sy?: number;
   harmonics: { k: number; amp: number; phase: number }[];
 }
 
@@ -16,7 +19,7 @@ export function randomBlob(rng: Rng, x: number, y: number, r0: number, roughness
 
 /** Largest radius the blob can reach. */
 export function blobMaxRadius(b: PolarBlob): number {
-  return b.r0 * (1 + b.harmonics.reduce((s, h) => s + Math.abs(h.amp), 0));
+  return b.r0 * Math.max(1, b.sx ?? 1, b.sy ?? 1) * (1 + b.harmonics.reduce((s, h) => s + Math.abs(h.amp), 0));
 }
 
 function radiusAt(b: PolarBlob, theta: number): number {
@@ -27,9 +30,11 @@ function radiusAt(b: PolarBlob, theta: number): number {
 
 /** Approximate signed distance in µm: positive inside, negative outside. */
 export function blobField(b: PolarBlob, x: number, y: number): number {
-  const dx = x - b.x;
-  const dy = y - b.y;
-  return radiusAt(b, Math.atan2(dy, dx)) - Math.sqrt(dx * dx + dy * dy);
+  const sx = b.sx ?? 1;
+  const sy = b.sy ?? 1;
+  const dx = (x - b.x) / sx;
+  const dy = (y - b.y) / sy;
+  return (radiusAt(b, Math.atan2(dy, dx)) - Math.sqrt(dx * dx + dy * dy)) * Math.min(sx, sy);
 }
 
 /** Outline as `n` vertices, in µm. */
@@ -37,7 +42,7 @@ export function blobPolygon(b: PolarBlob, n = 64): [number, number][] {
   return Array.from({ length: n }, (_, i) => {
     const t = (2 * Math.PI * i) / n;
     const r = radiusAt(b, t);
-    return [round2(b.x + r * Math.cos(t)), round2(b.y + r * Math.sin(t))];
+    return [round2(b.x + r * (b.sx ?? 1) * Math.cos(t)), round2(b.y + r * (b.sy ?? 1) * Math.sin(t))];
   });
 }
 

@@ -6,41 +6,48 @@
 export function boxDownsample(src: Uint8Array, width: number, rows: number, factor: number): Uint8Array {
   const ow = Math.ceil(width / factor);
   const oh = Math.ceil(rows / factor);
+  const full = Math.floor(width / factor);
   const out = new Uint8Array(ow * oh * 3);
   const sums = new Uint32Array(ow * 3);
   const stride = width * 3;
+  const step = factor * 3;
   for (let oy = 0; oy < oh; oy++) {
     sums.fill(0);
     const y0 = oy * factor;
     const y1 = Math.min(rows, y0 + factor);
     for (let y = y0; y < y1; y++) {
-      let s = y * stride;
-      for (let ox = 0; ox < ow; ox++) {
-        const n = Math.min(factor, width - ox * factor);
+      const row = y * stride;
+      // Whole blocks: sum `factor` pixels per channel.
+      for (let ox = 0, s = row, o = 0; ox < full; ox++, s += step, o += 3) {
         let r = 0;
         let g = 0;
         let b = 0;
-        for (let k = 0; k < n; k++) {
-          r += src[s] as number;
-          g += src[s + 1] as number;
-          b += src[s + 2] as number;
-          s += 3;
+        for (let k = 0; k < step; k += 3) {
+          r += src[s + k] as number;
+          g += src[s + k + 1] as number;
+          b += src[s + k + 2] as number;
         }
-        const o = ox * 3;
         sums[o] = (sums[o] as number) + r;
         sums[o + 1] = (sums[o + 1] as number) + g;
         sums[o + 2] = (sums[o + 2] as number) + b;
       }
+      // The block cut by the right edge.
+      if (full < ow) {
+        const o = full * 3;
+        for (let s = row + full * step; s < row + stride; s += 3) {
+          sums[o] = (sums[o] as number) + (src[s] as number);
+          sums[o + 1] = (sums[o + 1] as number) + (src[s + 1] as number);
+          sums[o + 2] = (sums[o + 2] as number) + (src[s + 2] as number);
+        }
+      }
     }
     const dy = y1 - y0;
+    const nFull = factor * dy;
+    const nTail = (width - full * factor) * dy;
     let o = oy * ow * 3;
-    for (let ox = 0; ox < ow; ox++) {
-      const n = Math.min(factor, width - ox * factor) * dy;
-      const half = n >> 1;
-      for (let c = 0; c < 3; c++) {
-        out[o] = Math.floor(((sums[ox * 3 + c] as number) + half) / n);
-        o++;
-      }
+    for (let i = 0; i < ow * 3; i++, o++) {
+      const n = i < full * 3 ? nFull : nTail;
+      out[o] = Math.floor(((sums[i] as number) + (n >> 1)) / n);
     }
   }
   return out;
