@@ -52,7 +52,7 @@ export function categoryBarsFigure(spec: CategoryBarsSpec): string {
   const hi = Math.max(spec.domain?.[1] ?? -Infinity, max(extents) ?? 1, spec.refLine?.value ?? -Infinity, lo + 1e-9);
   const longest = max(spec.rows, (r) => r.label.length) ?? 4;
   const rotate = longest * 7 * spec.rows.length > 480;
-  const fig = createFigure({ ...header, margin: { bottom: rotate ? 40 + longest * 5.5 : 58 } });
+  const fig = createFigure({ ...header, margin: { bottom: rotate ? 34 + longest * 5 : 58 } });
   const y = scaleLinear().domain([lo, hi]).range([fig.height, 0]);
   if (!spec.domain) y.nice();
   const x = scaleBand<string>()

@@ -55,7 +55,7 @@ describe("fig3c organ systems", () => {
     const iv = root.querySelector("g.interval");
     expect(num(iv, "data-low")).toBeCloseTo(0.6 - Math.SQRT2 / 10, 12);
     expect(num(iv, "data-high")).toBeCloseTo(0.6 + Math.SQRT2 / 10, 12);
-    expect(texts(root, "text.bar-annotation")).toEqual(["n=1 type", "n=1 type", "n=2 types"]);
+    expect(texts(root, "text.bar-annotation")).toEqual(["n=1", "n=1", "n=2"]);
   });
   it("uses the organ map passed as data", () => {
     const root = parseSvg(fig3cFigure({ ...input, organ_systems: { BRCA: "Thorax", LUAD: "Thorax" } }));

@@ -26,7 +26,7 @@ export function fig3cFigure(input: PerClassFigureInput): string {
       return {
         label: organ,
         value: m,
-        annotation: `n=${plural(f1s.length, "type")}`,
+        annotation: `n=${f1s.length}`,
         interval: Number.isNaN(sd) ? null : ([m - sd, m + sd] as [number, number]),
       };
     })
@@ -43,12 +43,13 @@ export function fig3cFigure(input: PerClassFigureInput): string {
     id: "fig3c",
     title,
     subtitle: input.source,
-    valueLabel: "Mean F1 of the organ system's cancer types (± SD)",
+    valueLabel: "Mean per-class F1 (± SD)",
     categoryLabel: "Organ system",
     rows: svgRows,
     unit: rows.length > 0 ? "organ system" : "class",
     domain: [0, 1],
     notes: [
+      "n = number of cancer types in the organ system; error bars: ± 1 SD (ddof 1) across those types",
       ...(missing > 0 && rows.length > 0 ? [`${plural(missing, "class", "classes")} with undefined F1 (NaN/null) left out`] : []),
       ...(rows.some((r) => r.interval === null) ? ["no error bar: organ system with a single cancer type (SD undefined)"] : []),
     ],

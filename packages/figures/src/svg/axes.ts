@@ -102,11 +102,12 @@ export function drawRefLine(fig: Panel, spec: RefLineSpec): void {
   const line = g.append("line").attr("stroke", colour).attr("stroke-width", 1.5).attr("stroke-dasharray", theme.dash);
   if (spec.axis === "x") {
     line.attr("x1", p).attr("x2", p).attr("y1", 0).attr("y2", fig.height);
-    const right = p < fig.width * 0.7;
+    // Label just above the plot area, so it never sits on the marks.
+    const anchor = p < fig.width * 0.25 ? "start" : p > fig.width * 0.75 ? "end" : "middle";
     g.append("text")
-      .attr("x", right ? p + 4 : p - 4)
-      .attr("y", 12)
-      .attr("text-anchor", right ? "start" : "end")
+      .attr("x", anchor === "start" ? p - 4 : anchor === "end" ? p + 4 : p)
+      .attr("y", -6)
+      .attr("text-anchor", anchor)
       .attr("font-size", theme.tickSize)
       .attr("fill", colour)
       .attr("stroke", "#ffffff")
@@ -115,9 +116,12 @@ export function drawRefLine(fig: Panel, spec: RefLineSpec): void {
       .text(spec.label);
   } else {
     line.attr("y1", p).attr("y2", p).attr("x1", 0).attr("x2", fig.width);
+    // Label above the plot area with a dashed swatch, so it never sits on the bars.
+    g.append("line").attr("class", "swatch").attr("x1", fig.width - 20).attr("x2", fig.width).attr("y1", -10).attr("y2", -10)
+      .attr("stroke", colour).attr("stroke-width", 1.5).attr("stroke-dasharray", "4,3");
     g.append("text")
-      .attr("x", fig.width - 2)
-      .attr("y", p - 4)
+      .attr("x", fig.width - 24)
+      .attr("y", -6)
       .attr("text-anchor", "end")
       .attr("font-size", theme.tickSize)
       .attr("fill", colour)

@@ -86,7 +86,7 @@ export function createFigure(header: FigureHeader): Figure {
     .attr("color", theme.ink)
     .attr("data-figure", header.id) as unknown as Sel<SVGSVGElement>;
   svg.append("rect").attr("class", "background").attr("width", outerWidth).attr("height", outerHeight).attr("fill", "#ffffff");
-  const lines = wrapText(header.title, (outerWidth - 24) / (theme.titleSize * 0.62));
+  const lines = wrapText(header.title, (outerWidth - 24) / (theme.titleSize * 0.66));
   const title = svg
     .append("text")
     .attr("class", "title")
