@@ -52,6 +52,44 @@ export interface OvrPrepared {
   columns: Float64Array[];
   orders: Int32Array[];
   positives: Uint8Array[];
+  /** In sorted order: 1 where the sample is positive. */
+  sortedPositive: Uint8Array[];
+  /** In sorted order: 1 where a tie group of equal scores ends; null when the column has no ties. */
+  groupEnds: (Uint8Array | null)[];
+}
+
+/** Weighted AUROC from a column prepared in sorted order (one pass, no score comparisons). */
+function preparedAuc(order: Int32Array, pos: Uint8Array, ends: Uint8Array | null, weight: ArrayLike<number>): number {
+  const n = order.length;
+  let tp = 0;
+  let fp = 0;
+  let area = 0;
+  if (ends === null) {
+    for (let r = 0; r < n; r++) {
+      const w = weight[order[r]!]!;
+      if (pos[r]) tp += w;
+      else {
+        area += w * tp;
+        fp += w;
+      }
+    }
+  } else {
+    let gp = 0;
+    let gn = 0;
+    for (let r = 0; r < n; r++) {
+      const w = weight[order[r]!]!;
+      if (pos[r]) gp += w;
+      else gn += w;
+      if (ends[r]) {
+        area += gn * (tp + gp / 2);
+        tp += gp;
+        fp += gn;
+        gp = 0;
+        gn = 0;
+      }
+    }
+  }
+  return tp === 0 || fp === 0 ? Number.NaN : area / (tp * fp);
 }
 
 /** Validates and sorts the columns of an n×k score table once (shared by the metric and its bootstrap). */
@@ -72,6 +110,8 @@ export function prepareOvr(yTrue: ArrayLike<number>, probs: ReadonlyArray<ArrayL
   const columns: Float64Array[] = [];
   const orders: Int32Array[] = [];
   const positives: Uint8Array[] = [];
+  const sortedPositive: Uint8Array[] = [];
+  const groupEnds: (Uint8Array | null)[] = [];
   for (let c = 0; c < k; c++) {
     const s = new Float64Array(n);
     const p = new Uint8Array(n);
@@ -81,9 +121,18 @@ export function prepareOvr(yTrue: ArrayLike<number>, probs: ReadonlyArray<ArrayL
     }
     columns.push(s);
     positives.push(p);
-    orders.push(descending(s));
+    const order = descending(s);
+    orders.push(order);
+    sortedPositive.push(Uint8Array.from(order, (i) => p[i]!));
+    const ends = new Uint8Array(n);
+    let ties = false;
+    for (let r = 0; r < n; r++) {
+      ends[r] = r === n - 1 || s[order[r + 1]!] !== s[order[r]!] ? 1 : 0;
+      if (!ends[r]) ties = true;
+    }
+    groupEnds.push(ties ? ends : null);
   }
-  return { labels: lab, columns, orders, positives };
+  return { labels: lab, columns, orders, positives, sortedPositive, groupEnds };
 }
 
 /** One-vs-rest AUROC from prepared columns, optionally with per-sample multiplicities (bootstrap counts). */
@@ -92,12 +141,16 @@ export function ovrFromPrepared(p: OvrPrepared, weight: ArrayLike<number> | null
   const aucs = new Float64Array(k);
   const prevalence = new Float64Array(k);
   for (let c = 0; c < k; c++) {
-    const auc = weightedAuc(p.orders[c] as Int32Array, p.positives[c] as Uint8Array, p.columns[c] as Float64Array, weight);
+    const auc =
+      weight === null
+        ? weightedAuc(p.orders[c] as Int32Array, p.positives[c] as Uint8Array, p.columns[c] as Float64Array, null)
+        : preparedAuc(p.orders[c] as Int32Array, p.sortedPositive[c] as Uint8Array, p.groupEnds[c] as Uint8Array | null, weight);
     if (Number.isNaN(auc)) {
       if (onUndefined === "nan") return Number.NaN;
       throw new StatsInputError(`rocAucOvr: class ${p.labels[c]} has no positive or no negative sample; its AUROC is undefined`, "CLASS_ABSENT");
     }
     aucs[c] = auc;
+    if (average === "macro") continue;
     const pos = p.positives[c] as Uint8Array;
     let s = 0;
     for (let i = 0; i < pos.length; i++) if (pos[i]) s += weight === null ? 1 : (weight[i] as number);

@@ -10,52 +10,86 @@ export function multinomialObjective(X: Dense, yi: Int32Array, sw: Float64Array,
   const { rows: n, cols: d, data } = X;
   let swSum = 0;
   for (const w of sw) swSum += w;
-  const z = new Float64Array(k);
   const lam = l2 / swSum;
+  const B = 4;
+  // Z: [B, k] scores, then residuals (p − onehot)·w/Σw of a block of rows
+  const Z = new Float64Array(B * k);
+  let loss = 0;
+  /** Softmax of row `r` of Z in place → residuals; adds that row's loss. */
+  const residual = (r: number, i: number): void => {
+    const o = r * k;
+    let zmax = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < k; c++) if (Z[o + c]! > zmax) zmax = Z[o + c]!;
+    let se = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(Z[o + c]! - zmax);
+      Z[o + c] = e;
+      se += e;
+    }
+    const w = sw[i]!;
+    const yc = yi[i]!;
+    loss += w * (Math.log(se) - Math.log(Z[o + yc]!));
+    const scale = w / swSum;
+    for (let c = 0; c < k; c++) Z[o + c] = (Z[o + c]! / se - (c === yc ? 1 : 0)) * scale;
+  };
   return (theta, grad) => {
     grad.fill(0);
+    loss = 0;
     const off = k * d;
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const w = sw[i] as number;
-      if (w === 0) continue;
-      const base = i * d;
-      let zmax = Number.NEGATIVE_INFINITY;
+    let i = 0;
+    // blocks of 4 rows: each weight row is read once per block, each gradient row written once per block
+    for (; i + B <= n; i += B) {
+      const b0 = i * d;
+      const b1 = b0 + d;
+      const b2 = b1 + d;
+      const b3 = b2 + d;
       for (let c = 0; c < k; c++) {
         const wc = c * d;
         let s0 = 0;
         let s1 = 0;
         let s2 = 0;
         let s3 = 0;
-        let j = 0;
-        for (; j + 3 < d; j += 4) {
-          s0 += theta[wc + j]! * data[base + j]!;
-          s1 += theta[wc + j + 1]! * data[base + j + 1]!;
-          s2 += theta[wc + j + 2]! * data[base + j + 2]!;
-          s3 += theta[wc + j + 3]! * data[base + j + 3]!;
+        for (let j = 0; j < d; j++) {
+          const w = theta[wc + j]!;
+          s0 += w * data[b0 + j]!;
+          s1 += w * data[b1 + j]!;
+          s2 += w * data[b2 + j]!;
+          s3 += w * data[b3 + j]!;
         }
-        for (; j < d; j++) s0 += theta[wc + j]! * data[base + j]!;
-        const v = s0 + s1 + (s2 + s3) + theta[off + c]!;
-        z[c] = v;
-        if (v > zmax) zmax = v;
+        const bias = theta[off + c]!;
+        Z[c] = s0 + bias;
+        Z[k + c] = s1 + bias;
+        Z[2 * k + c] = s2 + bias;
+        Z[3 * k + c] = s3 + bias;
       }
-      let se = 0;
+      for (let r = 0; r < B; r++) residual(r, i + r);
       for (let c = 0; c < k; c++) {
-        const e = Math.exp(z[c]! - zmax);
-        z[c] = e;
-        se += e;
-      }
-      const yc = yi[i] as number;
-      loss += w * (Math.log(se) - Math.log(z[yc]!));
-      const scale = w / swSum;
-      for (let c = 0; c < k; c++) {
-        const r = (z[c]! / se - (c === yc ? 1 : 0)) * scale;
-        grad[off + c]! += r;
+        const r0 = Z[c]!;
+        const r1 = Z[k + c]!;
+        const r2 = Z[2 * k + c]!;
+        const r3 = Z[3 * k + c]!;
+        grad[off + c]! += r0 + r1 + r2 + r3;
         const wc = c * d;
-        for (let j = 0; j < d; j++) grad[wc + j]! += r * data[base + j]!;
+        for (let j = 0; j < d; j++) grad[wc + j]! += r0 * data[b0 + j]! + r1 * data[b1 + j]! + r2 * data[b2 + j]! + r3 * data[b3 + j]!;
       }
     }
-    loss /= swSum;
+    for (; i < n; i++) {
+      const b0 = i * d;
+      for (let c = 0; c < k; c++) {
+        const wc = c * d;
+        let s0 = theta[off + c]!;
+        for (let j = 0; j < d; j++) s0 += theta[wc + j]! * data[b0 + j]!;
+        Z[c] = s0;
+      }
+      residual(0, i);
+      for (let c = 0; c < k; c++) {
+        const r0 = Z[c]!;
+        grad[off + c]! += r0;
+        const wc = c * d;
+        for (let j = 0; j < d; j++) grad[wc + j]! += r0 * data[b0 + j]!;
+      }
+    }
+    let total = loss / swSum;
     if (lam > 0) {
       let pen = 0;
       for (let j = 0; j < off; j++) {
@@ -63,9 +97,9 @@ export function multinomialObjective(X: Dense, yi: Int32Array, sw: Float64Array,
         pen += t * t;
         grad[j]! += lam * t;
       }
-      loss += 0.5 * lam * pen;
+      total += 0.5 * lam * pen;
     }
-    return loss;
+    return total;
   };
 }
 

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { reportComparison, runPythonJson } from "@osfm/bench-harness";
+import { bootstrapCi, LogisticRegression, ovrAurocStatistic } from "../src/index";
+
+/**
+ * `npm run bench -w @osfm/stats [-- --reduced]`: ours and scikit-learn on the same data in the same run.
+ * Full size: 1,000 bootstrap resamples of macro OvR AUROC on 10,000 × 31, and a logistic-regression fit on
+ * 10,000 × 768 × 31 (both max_iter 100). `--reduced` (or OSFM_BENCH_REDUCED=1) shrinks both for a shared machine.
+ */
+const reduced = process.argv.includes("--reduced") || process.env.OSFM_BENCH_REDUCED === "1";
+const here = path.dirname(fileURLToPath(import.meta.url));
+const script = path.resolve(here, "../../../tooling/reference/stats/bench_stats.py");
+const dir = mkdtempSync(path.join(tmpdir(), "osfm-stats-bench-"));
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+
+function aurocBootstrap(): void {
+  const n = 10_000;
+  const k = 31;
+  const B = reduced ? 50 : 1000;
+  const r = rng(1);
+  const y = Int32Array.from({ length: n }, (_, i) => (i < k ? i : Math.floor(r() * k)));
+  const probs: Float64Array[] = [];
+  const flat = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const z = Float64Array.from({ length: k }, (_, c) => gauss(r) + (c === y[i] ? 1.5 : 0));
+    const m = Math.max(...z);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += (z[c] = Math.exp(z[c]! - m));
+    for (let c = 0; c < k; c++) z[c]! /= s;
+    probs.push(z);
+    flat.set(z, i * k);
+  }
+  writeFileSync(path.join(dir, "y.bin"), Buffer.from(y.buffer));
+  writeFileSync(path.join(dir, "p.bin"), Buffer.from(flat.buffer));
+  const t0 = process.hrtime.bigint();
+  const ci = bootstrapCi(ovrAurocStatistic, { yTrue: y, probs }, { nResamples: B, seed: 42 });
+  const ours = Number(process.hrtime.bigint() - t0) / 1e9;
+  const ref = runPythonJson<{ seconds: number; first: number; last: number; sklearn: string }>(script, ["auroc-bootstrap", dir, String(n), String(k), String(B)]);
+  reportComparison({
+    bench: "stats.bootstrap-ovr-auroc",
+    unit: "resamples/s",
+    ours: B / ours,
+    reference: B / ref.seconds,
+    referenceName: `scikit-learn-${ref.sklearn}`,
+    kind: "rate",
+    threads: 1,
+    extra: { n, k, resamples: B, reduced: String(reduced), maxAbsDiffFirstLast: Math.max(Math.abs(ci.distribution[0]! - ref.first), Math.abs(ci.distribution[B - 1]! - ref.last)) },
+  });
+}
+
+function logregFit(): void {
+  const n = reduced ? 2000 : 10_000;
+  const d = 768;
+  const k = 31;
+  const maxIter = 100;
+  const r = rng(2);
+  const centers = Array.from({ length: k }, () => Float64Array.from({ length: d }, () => gauss(r) * 0.15));
+  const X = new Float64Array(n * d);
+  const y = Int32Array.from({ length: n }, (_, i) => (i < k ? i : Math.floor(r() * k)));
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X[i * d + j] = centers[y[i]!]![j]! + gauss(r);
+  writeFileSync(path.join(dir, "X.bin"), Buffer.from(X.buffer));
+  writeFileSync(path.join(dir, "y.bin"), Buffer.from(y.buffer));
+  const t0 = process.hrtime.bigint();
+  // scikit-learn's tol 1e-4 bounds the gradient of the summed loss; ours is the mean loss, hence / n
+  const m = new LogisticRegression({ C: 1, maxIter, tol: 1e-4 / n }).fit({ data: X, rows: n, cols: d }, y);
+  const ours = Number(process.hrtime.bigint() - t0) / 1e9;
+  const ref = runPythonJson<{ seconds: number; n_iter: number; sklearn: string }>(script, ["logreg-fit", dir, String(n), String(d), String(k), String(maxIter)]);
+  reportComparison({
+    bench: "stats.logreg-fit-768x31",
+    unit: "s",
+    ours,
+    reference: ref.seconds,
+    referenceName: `scikit-learn-${ref.sklearn}-lbfgs`,
+    kind: "time",
+    threads: 1,
+    extra: { n, d, k, maxIter, oursIterations: m.nIter, referenceIterations: ref.n_iter, referenceThreads: "OpenBLAS default", reduced: String(reduced) },
+  });
+}
+
+try {
+  aurocBootstrap();
+  logregFit();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
