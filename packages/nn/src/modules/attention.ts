@@ -82,11 +82,13 @@ export class MultiheadAttention extends Module {
       [q, k, v] = [proj(query, 0), proj(key, 1), proj(value, 2)];
     }
     const qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim));
-    let scores = matmul(qh, transpose(this.heads(k), [0, 1, 3, 2])); // [B, H, T, S]
+    const kt = transpose(reshape(k, [0, 0, this.numHeads, this.headDim]), [0, 2, 3, 1]); // [B, H, hd, S]
+    let scores = matmul(qh, kt); // [B, H, T, S]
     const mask = options.keyPaddingMask;
     if (mask) {
       if (mask.dtype !== "bool" || mask.rank !== 2) throw new ShapeError("MultiheadAttention", [mask.shape, key.shape], "keyPaddingMask must be bool [batch, keys]");
-      scores = where(unsqueeze(mask, [1, 2]), MASKED_SCORE, scores);
+      // additive bias [B, 1, 1, S]: cheaper than a select over the scores, forward and backward
+      scores = add(scores, where(unsqueeze(mask, [1, 2]), MASKED_SCORE, g.scalar(0, scores.dtype)));
     }
     const attn = dropout(softmax(scores, -1), this.dropout);
     const out = reshape(transpose(matmul(attn, this.heads(v)), [0, 2, 1, 3]), [0, 0, d]);
