@@ -1,4 +1,4 @@
-import { assertIntegerLabels, assertPaired } from "../validate";
+import { assertIntegerLabels, assertPaired, StatsInputError } from "../validate";
 import { encodeLabels, uniqueLabels } from "./labels";
 
 /** Options shared by label-based metrics. */
@@ -16,7 +16,8 @@ export interface ConfusionMatrix {
 
 /**
  * Confusion matrix, rows = true label and columns = predicted label (scikit-learn `confusion_matrix`).
- * With explicit `labels`, samples whose true or predicted label is not listed are left out, as in scikit-learn.
+ * Unlike scikit-learn, which silently drops samples whose label is not in explicit `labels`, a label outside
+ * `labels` throws `UNKNOWN_LABEL` (e.g. a test-fold label the model never saw).
  */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: LabelOptions = {}): ConfusionMatrix {
   assertPaired(yTrue, yPred, "confusionMatrix");
@@ -30,7 +31,11 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   for (let i = 0; i < yTrue.length; i++) {
     const a = index.get(yTrue[i] as number);
     const b = index.get(yPred[i] as number);
-    if (a !== undefined && b !== undefined) (matrix[a] as number[])[b]! += 1;
+    if (a === undefined || b === undefined) {
+      const bad = a === undefined ? `true label ${yTrue[i]}` : `predicted label ${yPred[i]}`;
+      throw new StatsInputError(`confusionMatrix: ${bad} at index ${i} is not one of the labels [${labels.join(", ")}]`, "UNKNOWN_LABEL");
+    }
+    (matrix[a] as number[])[b]! += 1;
   }
   return { labels, matrix };
 }
