@@ -20,6 +20,8 @@ export { exampleInputs, exampleWorkspaceFiles } from "./examples.js";
 export type { ExampleInputs } from "./examples.js";
 export { manifestSizeFigure, manifestMppFigure, manifestCodesFigure } from "./figures/manifest.js";
 export { qcTissueFigure, qcBlurFigure, qcWhiteFigure, qcExclusionFigure } from "./figures/qc.js";
+export { qcContactSheetFigure } from "./figures/qc-sheet.js";
+export type { QcSheetInput, QcSheetTile } from "./figures/qc-sheet.js";
 export { tilingTokens0p5Figure, tilingTokens2p0Figure } from "./figures/tiling.js";
 export { fig1cFigure } from "./figures/fig1c.js";
 export { fig3aFigure, fig3bFigure } from "./figures/fig3ab.js";
