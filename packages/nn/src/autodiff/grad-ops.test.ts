@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { gradCheck, type CheckInput } from "../../test/gradcheck.js";
-import type { Graph, Tensor } from "../graph/graph.js";
+import { Graph, type Tensor } from "../graph/graph.js";
+import { Session } from "../run/session.js";
+import { grad } from "./grad.js";
 import * as E from "../ops/elementwise.js";
 import { gemm, matmul } from "../ops/linalg.js";
 import { conv2d, layerNorm, logSoftmax, softmax } from "../ops/nn-ops.js";
 import { reduceMax, reduceMean, reduceSum } from "../ops/reduce.js";
 import * as S from "../ops/shape-ops.js";
+import { gatherElements, maximum, stopGradient, topK } from "../ops/select.js";
 
 type Case = [string, CheckInput[], (g: Graph, x: Tensor[]) => Tensor];
 const I = (name: string, shape: number[], extra: Partial<CheckInput> = {}): CheckInput => ({ name, shape, ...extra });
@@ -47,6 +50,9 @@ const float64Cases: Case[] = [
   ["Where (broadcast)", [I("c", [3, 1], { dtype: "bool", data: [1, 0, 1], constant: true }), I("a", [3, 4]), I("b", [4])], (_g, x) => E.where(t(x, 0), t(x, 1), t(x, 2))],
   ["Unsqueeze/Squeeze", [I("a", [3, 4])], (_g, x) => S.squeeze(E.exp(S.unsqueeze(t(x, 0), [0, 2])), [0])],
   ["Expand", [I("a", [3, 1]), I("b", [2, 3, 4])], (_g, x) => E.mul(S.expandAs(t(x, 0), t(x, 1)), t(x, 1))],
+  ["TopK (values, axis 1)", [I("a", [2, 6, 3])], (_g, x) => topK(t(x, 0), 3, 1).values],
+  ["GatherElements (repeated indices)", [I("a", [2, 4]), I("i", [2, 3], { dtype: "int64", data: [0, 3, 3, 1, 1, 2], constant: true })], (_g, x) => gatherElements(t(x, 0), t(x, 1), 1)],
+  ["Max (broadcast)", [I("a", [3, 4]), I("b", [4])], (_g, x) => maximum(t(x, 0), t(x, 1))],
 ];
 
 /** Ops onnxruntime runs in float32 only: h = 1e-2, rel. error < 1e-2. */
@@ -59,6 +65,17 @@ const float32Cases: Case[] = [
   ["Conv (groups 2, dilation 2)", [I("x", [1, 4, 8, 8]), I("w", [6, 2, 3, 3])], (_g, x) => conv2d(t(x, 0), t(x, 1), null, { groups: 2, dilations: [2, 2] })],
   ["Conv (patchify 4×4 stride 4)", [I("x", [2, 3, 8, 8]), I("w", [5, 3, 4, 4]), I("b", [5])], (_g, x) => conv2d(t(x, 0), t(x, 1), t(x, 2), { strides: [4, 4] })],
 ];
+
+describe("stopGradient", () => {
+  it("d/dx Σ x·stop(x) is x, not 2x", async () => {
+    const g = new Graph();
+    const x = g.input("x", [3]);
+    const [gx] = grad(reduceSum(E.mul(x, stopGradient(x)), [0]), [x]);
+    g.output("gx", gx as Tensor);
+    const r = await (await Session.create(g)).run({ x: { data: Float32Array.from([1, -2, 3]), dims: [3] } });
+    expect([...(r.gx?.data as Float32Array)]).toEqual([1, -2, 3]);
+  });
+});
 
 describe("gradients of every differentiated op vs central finite differences", () => {
   for (const [name, inputs, build] of float64Cases) {

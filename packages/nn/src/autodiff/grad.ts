@@ -7,13 +7,14 @@ import { elementwiseRules } from "./rules-elementwise.js";
 import { linalgRules } from "./rules-linalg.js";
 import { nnRules } from "./rules-nn.js";
 import { reduceRules } from "./rules-reduce.js";
+import { selectRules } from "./rules-select.js";
 import { shapeRules } from "./rules-shape.js";
 
 /** Ops whose outputs never carry gradient (integer/bool results or constants). */
-const NON_DIFFERENTIABLE = new Set(["Shape", "Equal", "Less", "Greater", "Not", "ConstantOfShape", "Sign", "Size"]);
+const NON_DIFFERENTIABLE = new Set(["Shape", "Equal", "Less", "Greater", "Not", "ConstantOfShape", "Sign", "Size", "GreaterOrEqual", "LessOrEqual"]);
 
 /** The VJP rules by ONNX op type; {@link registerGradRule} adds or replaces one. */
-const rules = new Map<string, GradRule>([...elementwiseRules, ...linalgRules, ...nnRules, ...reduceRules, ...shapeRules]);
+const rules = new Map<string, GradRule>([...elementwiseRules, ...linalgRules, ...nnRules, ...reduceRules, ...shapeRules, ...selectRules]);
 
 /** Adds (or replaces) the gradient rule of an ONNX op type, e.g. for a custom op. */
 export function registerGradRule(op: string, rule: GradRule): void {
@@ -41,7 +42,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
     if (NON_DIFFERENTIABLE.has(n.op)) continue;
     if (n.inputs.some((t) => t && depends.has(t) && isFloat(t.dtype))) {
       active.add(n);
-      for (const o of n.outputs) if (isFloat(o.dtype)) depends.add(o);
+      for (const o of n.outputs) if (isFloat(o.dtype) && !g.stopGradients.has(o)) depends.add(o);
     }
   }
   // backward: which of those reach the loss

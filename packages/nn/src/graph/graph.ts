@@ -74,6 +74,8 @@ export class Graph {
   private readonly paramNames = new Map<Parameter, string>();
   private readonly constCache = new Map<string, Tensor>();
   private counter = 0;
+  /** Tensors made by `stopGradient`: autodiff treats them as constants. */
+  readonly stopGradients = new Set<Tensor>();
   /** Number of random ops created so far (each gets a distinct seed). */
   randomOps = 0;
 

@@ -10,7 +10,7 @@ import { Embedding } from "./embedding.js";
 import { Linear } from "./linear.js";
 import { mlp } from "./mlp.js";
 import type { Module } from "./module.js";
-import { LayerNorm } from "./norm.js";
+import { LayerNorm, LayerNorm2d } from "./norm.js";
 import { TransformerEncoderLayer } from "./transformer.js";
 
 /** float32 modules: h = 1e-2, h = 1e-3, error of directional derivatives relative to ‖∇‖ (input and every parameter) < 1e-2. */
@@ -35,6 +35,12 @@ describe("module gradients vs central finite differences (float32)", () => {
     const ln = new LayerNorm(6);
     randomise(ln, rng);
     const r = await gradCheck([{ name: "x", shape: [2, 3, 6] }], (_g, [x]) => ln.forward(x as Tensor), { dtype: "float32", params: [...ln.namedParameters()], h: 1e-3 });
+    expect(r.worst, r.details.join("\n")).toBeLessThan(TOL);
+  });
+  it("LayerNorm2d (channels of NCHW)", async () => {
+    const ln = new LayerNorm2d(4, { eps: 1e-6 });
+    randomise(ln, rng);
+    const r = await gradCheck([{ name: "x", shape: [2, 4, 3, 3] }], (_g, [x]) => ln.forward(x as Tensor), { dtype: "float32", params: [...ln.namedParameters()], h: 1e-3 });
     expect(r.worst, r.details.join("\n")).toBeLessThan(TOL);
   });
   it("Embedding", async () => {

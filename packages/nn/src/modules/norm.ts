@@ -1,6 +1,7 @@
 import type { Tensor } from "../graph/graph.js";
 import { Parameter } from "../graph/parameter.js";
 import { layerNorm } from "../ops/nn-ops.js";
+import { transpose } from "../ops/shape-ops.js";
 import { ShapeError } from "../errors.js";
 import { Layer } from "./layer.js";
 
@@ -37,5 +38,15 @@ export class LayerNorm extends Layer {
     if (typeof d === "number" && d !== this.dim) throw new ShapeError("LayerNorm", [x.shape, [this.dim]], `last dim ${d} != ${this.dim}`);
     const scale = this.bias ? g.param(this.weight) : g.constant(this.weight.data, [this.dim], "float32", "ln_ones");
     return layerNorm(x, scale, this.bias ? g.param(this.bias) : null, this.eps);
+  }
+}
+
+/**
+ * LayerNorm over the channels of NCHW maps (torchvision `LayerNorm2d`, used by ConvNeXt's stem and
+ * downsampling layers): permute to NHWC, normalise, permute back. Names `weight`, `bias`.
+ */
+export class LayerNorm2d extends LayerNorm {
+  override forward(x: Tensor): Tensor {
+    return transpose(super.forward(transpose(x, [0, 2, 3, 1])), [0, 3, 1, 2]);
   }
 }
