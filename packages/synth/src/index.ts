@@ -1,2 +1,35 @@
 // Public API of @osfm/synth: see README.md.
-export {};
+export { synthesizeSlide, truthStem } from "./synthesize-slide";
+export { synthesizeCohort, planCohort } from "./cohort/synthesize-cohort";
+export { cohortPresets, cohortPreset } from "./cohort/presets";
+export { tcgaClasses } from "./cohort/tcga";
+export { nodeCategory, pnStage } from "./cohort/camelyon";
+export { gleasonMixture, pandaProviders } from "./cohort/panda";
+export { tissueClasses, classSpec } from "./classes";
+export { stainPresets, stainFor } from "./stains";
+export { planLayout } from "./layout";
+export { createRenderContext, renderRegion } from "./render";
+export type { NodeCategory } from "./cohort/camelyon";
+export type {
+  CohortPreset,
+  CohortPresetName,
+  CohortProgress,
+  CohortResult,
+  CohortSlide,
+  SlideJob,
+  SynthesizeCohortOptions,
+} from "./cohort/types";
+export type { Arrangement, TissueClassSpec } from "./classes";
+export type { StainSpec } from "./stains";
+export type { SlideLayout } from "./layout";
+export type { RenderContext } from "./render";
+export type {
+  BlurRegion,
+  Fold,
+  LesionOptions,
+  LesionTruth,
+  PenColor,
+  PenStroke,
+  SlideTruth,
+  SynthesizeSlideOptions,
+} from "./types";

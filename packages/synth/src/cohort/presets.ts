@@ -1,0 +1,39 @@
+import type { CohortPreset } from "./types";
+
+/**
+ * Built-in cohorts. `tiny`: a handful of 2–3 mm slides per dataset, for tests (seconds to synthesize).
+ * `demo`: the embedded default run (about 70 slides of 3–4 mm). `bench`: larger slides and counts.
+ */
+export const cohortPresets = new Map<string, CohortPreset>([
+  ["tiny", {
+    name: "tiny",
+    seed: 2024,
+    tcga: { codes: ["BRCA", "LUAD", "KIRC"], patientsPerCode: 2, patientsWithTwoSlides: 1, sizeUm: [2000, 1600], fortyXEvery: 7 },
+    camelyon16: { tumor: 2, normal: 2, sizeUm: [2400, 1800], mpp: 0.5 },
+    camelyon17: { patients: 2, nodesPerPatient: 2, sizeUm: [2400, 1800], mpp: 0.5 },
+    panda: { images: 6, sizeUm: [2400, 1000] },
+  }],
+  ["demo", {
+    name: "demo",
+    seed: 2025,
+    tcga: { codes: ["BRCA", "LUAD", "KIRC", "COAD"], patientsPerCode: 4, patientsWithTwoSlides: 2, sizeUm: [3500, 2500], fortyXEvery: 4 },
+    camelyon16: { tumor: 5, normal: 5, sizeUm: [3500, 2600], mpp: 0.5 },
+    camelyon17: { patients: 4, nodesPerPatient: 3, sizeUm: [3600, 2600], mpp: 0.5 },
+    panda: { images: 16, sizeUm: [3500, 1300] },
+  }],
+  ["bench", {
+    name: "bench",
+    seed: 2026,
+    tcga: { codes: ["BRCA", "LUAD", "KIRC", "COAD", "LUSC"], patientsPerCode: 12, patientsWithTwoSlides: 4, sizeUm: [10000, 8000], fortyXEvery: 3 },
+    camelyon16: { tumor: 20, normal: 20, sizeUm: [8000, 6000], mpp: 0.25 },
+    camelyon17: { patients: 10, nodesPerPatient: 5, sizeUm: [8000, 6000], mpp: 0.25 },
+    panda: { images: 60, sizeUm: [8000, 2500] },
+  }],
+]);
+
+/** Looks a preset up by name; throws a RangeError naming the known ones. */
+export function cohortPreset(name: string): CohortPreset {
+  const p = cohortPresets.get(name);
+  if (!p) throw new RangeError(`unknown cohort preset "${name}", expected one of ${[...cohortPresets.keys()].join(", ")}`);
+  return p;
+}
