@@ -1,4 +1,5 @@
 import { assertIntegerLabels, assertMatrix, StatsInputError } from "../validate";
+import { argsortDescending } from "../internal/argsort";
 import { npMean } from "../internal/numpy";
 
 /** Options of {@link rocAucOvr}. */
@@ -39,11 +40,9 @@ export function weightedAuc(order: Int32Array, pos: Uint8Array, score: ArrayLike
   return tp === 0 || fp === 0 ? Number.NaN : area / (tp * fp);
 }
 
-/** Sample indices by descending score. */
+/** Sample indices by descending score (order within ties unspecified: tie groups are handled as a whole). */
 export function descending(score: ArrayLike<number>): Int32Array {
-  const idx = Array.from({ length: score.length }, (_, i) => i);
-  idx.sort((a, b) => (score[b] as number) - (score[a] as number) || b - a);
-  return Int32Array.from(idx);
+  return argsortDescending(score);
 }
 
 /** Per-class inputs of a one-vs-rest AUROC, sorted once so resampling can reuse them. */

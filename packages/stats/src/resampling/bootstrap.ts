@@ -65,11 +65,12 @@ export function countEvaluator<D extends Columns>(statistic: Statistic<D>, data:
 /** Draws one resample of units into per-sample multiplicities. */
 export function drawCounts(units: Units, rng: Mt19937, counts: Float64Array): void {
   counts.fill(0);
+  const members = units.members;
   for (const stratum of units.strata) {
     const m = stratum.length;
     for (let j = 0; j < m; j++) {
-      const u = stratum[rng.interval(m - 1)] as number;
-      for (const i of units.members[u] as Int32Array) counts[i]! += 1;
+      const mem = members[stratum[rng.interval(m - 1)]!]!;
+      for (let r = 0; r < mem.length; r++) counts[mem[r]!]! += 1;
     }
   }
 }
@@ -145,7 +146,8 @@ export function bootstrapCi<D extends Columns>(statistic: Statistic<D>, data: D,
   const n = columnLength(data);
   const units = buildUnits(n, options.groups, options.stratify);
   const evaluate = countEvaluator(statistic, data, n);
-  const estimate = statistic(data);
+  // with a counts fast path, the estimate is the statistic at multiplicity 1 (no second preparation)
+  const estimate = statistic.prepare ? evaluate(new Float64Array(n).fill(1)) : statistic(data);
   if (Number.isNaN(estimate)) throw new StatsInputError("bootstrapCi: the statistic is NaN on the original data", "INVALID");
   const dist = resample(evaluate, units, options);
   return intervalFrom(estimate, dist, options, () => jackknife(evaluate, units));
