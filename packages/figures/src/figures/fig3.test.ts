@@ -79,7 +79,7 @@ describe("fig3d F1 vs support", () => {
     expect(num(fit, "data-slope")).toBeCloseTo(0.2, 12);
     expect(num(fit, "data-intercept")).toBeCloseTo(0.1, 12);
     expect(num(fit, "data-r")).toBeCloseTo(1, 12);
-    expect(texts(root, "g.legend-entry text")[1]).toBe("fit: F1 = 0.10 + 0.20·log10(patients), Pearson r = 1.00");
+    expect(texts(root, "g.legend-entry text")[1]).toBe("fit: F1 = 0.10 + 0.20·log10(patients); Pearson r(F1, log10 patients) = 1.00");
   });
   it("Pearson r matches a hand computation on scattered data (1e-12)", () => {
     const root = parseSvg(fig3dFigure(input));

@@ -49,7 +49,7 @@ export function fig3dFigure(input: PerClassFigureInput): string {
     }
     line.append("path").attr("d", path.join("")).attr("fill", "none").attr("stroke", theme.threshold).attr("stroke-width", 1.5).attr("stroke-dasharray", theme.dash);
     const rText = Number.isFinite(fit.r) ? fmt(fit.r) : "undefined (constant F1)";
-    entries.push({ label: `fit: F1 = ${fmt(fit.intercept)} + ${fmt(fit.slope)}·log10(patients), Pearson r = ${rText}`, colour: theme.threshold, swatch: "dashed" });
+    entries.push({ label: `fit: F1 = ${fmt(fit.intercept)} + ${fmt(fit.slope)}·log10(patients); Pearson r(F1, log10 patients) = ${rText}`, colour: theme.threshold, swatch: "dashed" });
   }
   const g = fig.plot.append("g").attr("class", "marks");
   for (const p of pts) {
