@@ -50,6 +50,14 @@ export function computeQcOnImage(image: RgbaImage, options: QcImageOptions = {},
     saturationMean: meanOver(planes.s, tissue, hasTissue),
   };
   const reasons = exclusionReasons(metrics, thresholds);
+  const warnings: string[] = [];
+  if (tissueRule === "hsv") {
+    // the fixed rule misses bright eosin (V ≥ 230): say so when Otsu on saturation sees much more tissue
+    const otsuPct = fraction(getTissueRule("otsu")(planes, resolved).mask);
+    if (otsuPct >= 0.05 && tissuePct < 0.5 * otsuPct) {
+      warnings.push(`the HSV rule finds ${(100 * tissuePct).toFixed(1)} % tissue but Otsu on saturation finds ${(100 * otsuPct).toFixed(1)} %: a pale or bright slide? consider tissueRule "otsu"`);
+    }
+  }
   if (Math.max(image.width, image.height) < minThumbnailSide) reasons.push(`thumb<${minThumbnailSide}`);
   const downsample = level0Width / image.width;
   const mask = (data: Uint8Array): QcMask => ({ width: image.width, height: image.height, downsample, data });
@@ -57,7 +65,7 @@ export function computeQcOnImage(image: RgbaImage, options: QcImageOptions = {},
     ...metrics,
     excluded: reasons.length > 0,
     reasons,
-    warnings: [],
+    warnings,
     masks: { tissue: mask(tissue), white: mask(white), pen: mask(pen) },
     thumbnail: rgb,
     rules: { tissue: tissueRule, pen: penRule, tissueSatThreshold: tissueOut.satThreshold },
