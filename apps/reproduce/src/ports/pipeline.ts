@@ -79,6 +79,8 @@ export interface BackbonePort {
     batchSize?: number;
     onProgress?: (p: { done: number; total: number; tilesPerSecond: number }) => void;
   }): Promise<{ scale: number; path: string; tiles: number; skipped: boolean; seconds: number }[]>;
+  /** features: [n, dim] float32; coords: [n, 2] level-0 x, y. */
+  readFeatureFile(file: string): Promise<{ features: Float32Array; coords: Float64Array; n: number; dim: number }>;
 }
 
 /** @osfm/figures (issue 11). */

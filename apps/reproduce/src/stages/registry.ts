@@ -8,6 +8,7 @@ import { tilesStage } from "./tiles";
 import { manifestStage } from "./manifest";
 import { pendingStage } from "./pending";
 import { reportStage } from "./report";
+import { scaleAblationStage } from "./scale-ablation";
 
 /** Every stage of the pipeline, by name (the order of execution is STAGE_NAMES). */
 export function createStageRegistry(): Map<StageName, Stage> {
@@ -22,7 +23,7 @@ export function createStageRegistry(): Map<StageName, Stage> {
     pendingStage({ name: "features-pretrained", nb: "NB05 (rerun)", title: "tile features with the pretrained backbone", kind: "slide", deps: ["pretrain"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
     pendingStage({ name: "embeddings", nb: "NB08", title: "slide embeddings", kind: "cohort", deps: ["features-pretrained"], needs: { mil: ["MILTransformer", "exportEmbeddings"] } }),
     pendingStage({ name: "tcga", nb: "NB07", title: "TCGA pan-cancer classification", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedGroupKFold", "bootstrapCi"] } }),
-    pendingStage({ name: "scale-ablation", nb: "Ablation A4", title: "multi-scale vs single-scale", kind: "cohort", deps: ["features-pretrained"], needs: { stats: ["LogisticRegression", "correctedResampledTTest"] } }),
+    scaleAblationStage,
     pendingStage({ name: "cam17", nb: "NB09", title: "CAMELYON17 pN staging (leave-one-centre-out)", kind: "cohort", deps: ["embeddings"], needs: { stats: ["OrdinalLogisticAT", "leaveOneGroupOut", "cohenKappa"] } }),
     pendingStage({ name: "cam16", nb: "NB09A", title: "CAMELYON16 metastasis detection", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedKFold", "rocAuc"] } }),
     featureStage({ name: "panda-features", nb: "NB10", title: "PANDA tile features (initial backbone, as the original)", deps: ["tiles"], datasets: ["panda"], weights: initialWeights }) as unknown as Stage,
