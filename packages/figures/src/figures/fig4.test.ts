@@ -39,6 +39,11 @@ describe("fig4a ROC", () => {
     const r = parseSvg(fig4aFigure({ ...input, auroc: null, auroc_ci95: null }));
     expect(num(r.querySelector("path.roc-curve"), "data-auroc")).toBeCloseTo(5 / 6, 12);
   });
+  it("warns when the AUROC passed in is not the area under the plotted curve", () => {
+    expect(texts(root, "text.note").some((t) => t.startsWith("warning"))).toBe(false);
+    const r = parseSvg(fig4aFigure({ ...input, auroc: 0.9 }));
+    expect(texts(r, "text.note")).toContain("warning: the AUROC in the input (0.9000) differs from the area under this curve (0.8333)");
+  });
   it("a single class gives a figure that says so", () => {
     const r = parseSvg(fig4aFigure({ ...input, slides: slides.filter((s) => s.y_true === 1) }));
     expect(r.getAttribute("data-empty")).toBe("true");

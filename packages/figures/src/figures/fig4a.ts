@@ -51,6 +51,10 @@ export function fig4aFigure(input: RocFigureInput): string {
     });
   }
   fig.note(`n = ${ok.length} slides (${pos} tumour, ${ok.length - pos} normal)`);
+  const area = areaUnder(curve);
+  if (input.auroc !== null && Math.abs(input.auroc - area) > 1e-6) {
+    fig.note(`warning: the AUROC in the input (${fmt(input.auroc, 4)}) differs from the area under this curve (${fmt(area, 4)})`);
+  }
   if (missing > 0) fig.note(`${plural(missing, "slide")} with undefined p_tumor (NaN/null) left out`);
   return fig.toString();
 }
