@@ -23,3 +23,7 @@ export { gradingLoss, gradingLossInputs, classWeights, smoothedTargets } from ".
 export type { GradingLossInputs, GradingLossOptions } from "./grading-loss";
 export { augmentBag } from "./augment";
 export type { BagAugmentOptions } from "./augment";
+export { exportEmbeddings, readEmbeddings } from "./export-embeddings";
+export type { EmbeddingRow, ExportEmbeddingsOptions } from "./export-embeddings";
+export { crossValidateGrading, oofCsv } from "./grading-cv";
+export type { GradingCohort, GradingCvOptions, GradingCvResult, StratifiedSplitter } from "./grading-cv";
