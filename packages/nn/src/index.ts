@@ -66,4 +66,4 @@ export { halfToFloat, floatToHalf, bf16ToFloat } from "./io/half.js";
 export { exportOnnx, inferenceOnnxBytes } from "./io/export.js";
 export type { ExportInput, ExportOptions } from "./io/export.js";
 export { writeFileAtomic } from "./io/atomic.js";
-export { topK, gatherElements, maximum, stopGradient } from "./ops/select.js";
+export { topK, gatherElements, maximum, stopGradient, l2Normalize } from "./ops/select.js";

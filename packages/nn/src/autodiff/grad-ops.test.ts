@@ -8,7 +8,7 @@ import { gemm, matmul } from "../ops/linalg.js";
 import { conv2d, layerNorm, logSoftmax, softmax } from "../ops/nn-ops.js";
 import { reduceMax, reduceMean, reduceSum } from "../ops/reduce.js";
 import * as S from "../ops/shape-ops.js";
-import { gatherElements, maximum, stopGradient, topK } from "../ops/select.js";
+import { gatherElements, l2Normalize, maximum, stopGradient, topK } from "../ops/select.js";
 
 type Case = [string, CheckInput[], (g: Graph, x: Tensor[]) => Tensor];
 const I = (name: string, shape: number[], extra: Partial<CheckInput> = {}): CheckInput => ({ name, shape, ...extra });
@@ -52,6 +52,8 @@ const float64Cases: Case[] = [
   ["Expand", [I("a", [3, 1]), I("b", [2, 3, 4])], (_g, x) => E.mul(S.expandAs(t(x, 0), t(x, 1)), t(x, 1))],
   ["TopK (values, axis 1)", [I("a", [2, 6, 3])], (_g, x) => topK(t(x, 0), 3, 1).values],
   ["GatherElements (repeated indices)", [I("a", [2, 4]), I("i", [2, 3], { dtype: "int64", data: [0, 3, 3, 1, 1, 2], constant: true })], (_g, x) => gatherElements(t(x, 0), t(x, 1), 1)],
+  ["TopK (runtime k)", [I("a", [2, 6]), I("k", [1], { dtype: "int64", data: [4], constant: true })], (_g, x) => S.reshape(topK(t(x, 0), t(x, 1), 1).values, [2, 4])],
+  ["l2Normalize (Max with eps, Sqrt, ReduceSum, Div)", [I("a", [3, 5])], (_g, x) => l2Normalize(t(x, 0), -1)],
   ["Max (broadcast)", [I("a", [3, 4]), I("b", [4])], (_g, x) => maximum(t(x, 0), t(x, 1))],
 ];
 
