@@ -26,7 +26,7 @@ export function seededUuid(rng: Rng): string {
 
 /**
  * TCGA-like slides: `Raw Data/TCGA/<code>/TCGA-<TSS>-<patient>-01Z-00-DX<n>.<UUID>.svs`. Each code has
- * two or three tissue source sites shared by several patients (a site is one staining centre), and
+ * one to three tissue source sites, each shared by at least two patients (a site is one staining centre), and
  * some patients have two slides, so patient-grouped validation matters.
  */
 export function tcgaJobs(preset: CohortPreset): SlideJob[] {
@@ -38,7 +38,7 @@ export function tcgaJobs(preset: CohortPreset): SlideJob[] {
     const tissueClass = tcgaClasses[cancer];
     if (!tissueClass) throw new RangeError(`no tissue class for TCGA code ${cancer}`);
     const sites: string[] = [];
-    const nSites = Math.min(3, Math.max(2, Math.ceil(preset.tcga.patientsPerCode / 3)));
+    const nSites = Math.max(1, Math.min(3, Math.floor(preset.tcga.patientsPerCode / 2)));
     while (sites.length < nSites) {
       const s = code(rng, 2);
       if (!usedTss.has(s)) {
