@@ -27,7 +27,7 @@ describe(`StandardScaler vs scikit-learn ${ref.sklearn}`, () => {
 
 describe(`LogisticRegression vs scikit-learn ${ref.sklearn} (lbfgs tol 1e-10; saga for L1)`, () => {
   for (const c of ref.logreg) {
-    const tol = c.penalty === "l2" ? 1e-4 : 1e-4;
+    const tol = 1e-5; // acceptance is 1e-4; measured max 2.2e-7 (L2), 1.0e-7 (L1)
     it(`${c.name}: predict_proba within ${tol}, same predictions`, () => {
       const d = ref.datasets[c.data] as Data;
       const m = new LogisticRegression({ C: c.C, penalty: c.penalty, classWeight: c.class_weight ?? undefined, tol: 1e-10 }).fit(d.X_train, d.y_train);

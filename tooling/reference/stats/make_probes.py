@@ -77,9 +77,9 @@ for name, (n, d, k) in {"binary": (120, 6, 2), "three": (150, 8, 3), "five": (20
             m = lbfgs_to_optimum(LogisticRegression(C=C, class_weight=cw, solver="lbfgs", tol=1e-10, max_iter=10000), Xtr, ytr)
             logreg.append({"name": f"{name}_C{C}_{cw}", "penalty": "l2", "C": C, "class_weight": cw, "data": f"logreg_{name}",
                            "proba": m.predict_proba(Xte), "pred": m.predict(Xte), "coef": m.coef_, "intercept": m.intercept_})
-    for C in (0.1, 1.0):
-        m = LogisticRegression(C=C, penalty="l1", solver="saga", tol=1e-10, max_iter=200000).fit(Xtr, ytr)
-        logreg.append({"name": f"{name}_l1_C{C}", "penalty": "l1", "C": C, "class_weight": None, "data": f"logreg_{name}",
+    for C, cw in ((0.1, None), (1.0, None), (1.0, "balanced")):
+        m = LogisticRegression(C=C, penalty="l1", class_weight=cw, solver="saga", tol=1e-10, max_iter=200000).fit(Xtr, ytr)
+        logreg.append({"name": f"{name}_l1_C{C}_{cw}", "penalty": "l1", "C": C, "class_weight": cw, "data": f"logreg_{name}",
                        "proba": m.predict_proba(Xte), "pred": m.predict(Xte), "coef": m.coef_, "intercept": m.intercept_})
 
 ridge = []

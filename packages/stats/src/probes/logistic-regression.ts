@@ -3,7 +3,8 @@ import { toDense, type Dense, type Features } from "./dense";
 import { fistaL1 } from "./fista";
 import { encodeClasses, sampleWeights, type ClassWeight } from "./labels";
 import { lbfgs } from "./lbfgs";
-import { binaryObjective, multinomialObjective } from "./logistic-objective";
+import { binaryObjective } from "./binary-objective";
+import { multinomialObjective } from "./logistic-objective";
 import { checkModel, type ProbeJSON } from "./serial";
 
 /** Options of {@link LogisticRegression}. */
