@@ -140,6 +140,13 @@ describe("training", () => {
     });
     expect(dropped).toBeGreaterThan(60);
     expect(dropped).toBeLessThan(140);
+    // same graph seed → same masks run for run in a new session; another seed → other masks
+    const again = await (await Session.create(g, { intraOpThreads: 1 })).run({ x: { data: xs, dims: [400] } });
+    expect(again.y?.data).toEqual(yv);
+    const g2 = new Graph({ training: true, seed: 4 });
+    g2.output("y", dropout(g2.input("x", [400]), 0.25));
+    const other = await (await Session.create(g2, { intraOpThreads: 1 })).run({ x: { data: xs, dims: [400] } });
+    expect(other.y?.data).not.toEqual(yv);
     const ge = new Graph({ training: false });
     expect(dropout(ge.input("x", [3]), 0.25).producer).toBeUndefined();
   });
