@@ -1,9 +1,11 @@
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
+import { readFile } from "node:fs/promises";
 import { BackboneError } from "../errors";
 import { float32ToFloat16, float16ToFloat32 } from "../float16";
 import { IMAGENET_NORMALIZATION, tilesToTensor, type Normalization } from "../preprocess/normalize";
 import type { FeatureDtype } from "../types";
 import { encoderId, type Encoder } from "./encoder";
+import { WorkerSession, type SessionInfo } from "./inference-worker";
 
 /** How to open an ONNX image encoder. */
 export interface OnnxEncoderOptions {
@@ -31,7 +33,7 @@ interface InputSpec {
 
 const describe = (shape: readonly (number | string)[]): string => `[${shape.join(", ")}]`;
 
-function inputSpec(session: ort.InferenceSession, source: string, defaultSide: number): InputSpec {
+function inputSpec(session: SessionInfo, source: string, defaultSide: number): InputSpec {
   if (session.inputNames.length !== 1) {
     throw new BackboneError("BAD_MODEL", `expected one image input, found ${session.inputNames.length}: ${session.inputNames.join(", ")}`, { path: source });
   }
@@ -60,39 +62,47 @@ export async function openOnnxEncoder(options: OnnxEncoderOptions): Promise<Enco
     executionMode: "sequential",
     graphOptimizationLevel: "all",
   };
-  let session: ort.InferenceSession;
+  let session: WorkerSession;
+  let info: SessionInfo;
   try {
-    session = typeof model === "string" ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
+    ({ session, info } = await WorkerSession.create(typeof model === "string" ? new Uint8Array(await readFile(model)) : model, sessionOptions));
   } catch (cause) {
     throw new BackboneError("BAD_MODEL", `onnxruntime cannot load the model: ${(cause as Error).message}`, { path: source, cause });
   }
-  const spec = inputSpec(session, source, defaultInputSize);
-  const firstOutput = session.outputNames[0];
-  if (firstOutput === undefined) throw new BackboneError("BAD_MODEL", "the model has no output", { path: source });
+  let spec: InputSpec;
+  try {
+    spec = inputSpec(info, source, defaultInputSize);
+    if (info.outputNames[0] === undefined) throw new BackboneError("BAD_MODEL", "the model has no output", { path: source });
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+  const firstOutput = info.outputNames[0]!;
   const outputName: string = firstOutput;
   const side = spec.side;
   const plane = 3 * side * side;
 
+  /** Runs one chunk; `input` must be owned by the caller of this function (its buffer moves to the worker). */
   async function runChunk(input: Float32Array, n: number): Promise<{ data: Float32Array; dim: number }> {
     const dims = [n, 3, side, side];
-    const tensor = spec.dtype === "float16" ? new ort.Tensor("float16", float32ToFloat16(input), dims) : new ort.Tensor("float32", input, dims);
-    const result = await session.run({ [spec.name]: tensor });
-    const out = result[outputName];
-    if (out === undefined) throw new BackboneError("BAD_MODEL", `output "${outputName}" missing from the run`, { path: source });
-    const per = out.size / n;
+    let out;
+    try {
+      out = await session.run(spec.name, outputName, spec.dtype === "float16" ? { type: "float16", dims, data: float32ToFloat16(input) } : { type: "float32", dims, data: input });
+    } catch (cause) {
+      throw new BackboneError("BAD_MODEL", `onnxruntime failed on a batch of ${n}: ${(cause as Error).message}`, { path: source, cause });
+    }
+    const per = out.data.length / n;
     if (out.dims[0] !== n || !Number.isInteger(per)) {
       throw new BackboneError("BAD_MODEL", `output "${outputName}" has shape ${describe(out.dims)}; expected [${n}, dim]`, { path: source });
     }
-    const data = out.type === "float16" ? float16ToFloat32(out.data as Uint16Array) : Float32Array.from(out.data as Float32Array);
-    out.dispose();
-    return { data, dim: per };
+    return { data: out.type === "float16" ? float16ToFloat32(out.data as Uint16Array) : (out.data as Float32Array), dim: per };
   }
 
   // Probe once with a single tile to learn the output width.
   const probe = await runChunk(new Float32Array(plane * (spec.fixedBatch ?? 1)), spec.fixedBatch ?? 1);
   const dim = probe.dim;
 
-  async function encodeTensor(input: Float32Array, n: number): Promise<Float32Array> {
+  async function encodeOwned(input: Float32Array, n: number): Promise<Float32Array> {
     if (input.length !== n * plane) {
       throw new BackboneError("BAD_INPUT", `input has ${input.length} values; expected ${n} × 3 × ${side} × ${side}`, { path: source });
     }
@@ -101,7 +111,7 @@ export async function openOnnxEncoder(options: OnnxEncoderOptions): Promise<Enco
     const out = new Float32Array(n * dim);
     for (let start = 0; start < n; start += step) {
       const count = Math.min(step, n - start);
-      let chunk = input.subarray(start * plane, (start + count) * plane);
+      let chunk = step === n ? input : input.slice(start * plane, (start + count) * plane);
       if (spec.fixedBatch !== undefined && count < step) {
         const padded = new Float32Array(step * plane);
         padded.set(chunk);
@@ -125,9 +135,9 @@ export async function openOnnxEncoder(options: OnnxEncoderOptions): Promise<Enco
       if (tiles.length !== n * side * side * 3) {
         throw new BackboneError("BAD_INPUT", `tiles hold ${tiles.length} bytes; expected ${n} × ${side} × ${side} × 3 RGB (HWC)`, { path: source });
       }
-      return encodeTensor(tilesToTensor(tiles, n, side, normalization), n);
+      return encodeOwned(tilesToTensor(tiles, n, side, normalization), n);
     },
-    encodeTensor,
+    encodeTensor: (input, n) => encodeOwned(input.slice(), n),
     async close() {
       await session.release();
     },
