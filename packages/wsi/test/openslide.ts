@@ -82,7 +82,7 @@ export function rng(seed: number): () => number {
  * `perLevel` random regions on every level: sizes up to `maxSize`, positions spread over the level
  * and beyond its edges (about a third overlap an edge or lie partly outside).
  */
-export function randomRegions(levels: { width: number; height: number; downsample: number }[], perLevel: number, seed: number, maxSize = 96): RegionTuple[] {
+export function randomRegions(levels: readonly { width: number; height: number; downsample: number }[], perLevel: number, seed: number, maxSize = 96): RegionTuple[] {
   const r = rng(seed);
   const base = levels[0] as { width: number; height: number };
   const out: RegionTuple[] = [];

@@ -1,14 +1,18 @@
 import sharp from "sharp";
 import { Photometric } from "../tiff/tags";
+import { boxDownscale } from "./scaled-decode";
 import { completeJpeg } from "./jpeg-stream";
 import type { Codec, DecodeContext, DecodedPixels } from "./types";
 
 /** Decodes one JPEG byte stream with libjpeg-turbo (through sharp/libvips) to interleaved 8-bit samples. */
-export async function decodeJpegStream(stream: Uint8Array): Promise<DecodedPixels> {
+export async function decodeJpegStream(stream: Uint8Array, scale = 1): Promise<DecodedPixels> {
   const { data, info } = await sharp(stream, { failOn: "error", limitInputPixels: false, sequentialRead: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels, colorReady: true };
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (scale === 1) return { data: pixels, width: info.width, height: info.height, channels: info.channels, colorReady: true };
+  const small = boxDownscale(pixels, info.width, info.height, info.channels, scale);
+  return { ...small, channels: info.channels, colorReady: true };
 }
 
 /** TIFF JPEG (compression 7): abbreviated tiles completed with JPEGTables; photometric RGB decoded without colour conversion. */

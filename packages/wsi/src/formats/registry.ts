@@ -2,6 +2,7 @@ import type { TiffFile } from "../tiff/ifd";
 import type { Vendor } from "../types";
 import { aperioReader } from "./aperio";
 import { genericTiffReader } from "./generic-tiff";
+import { ndpiReader } from "./ndpi";
 import type { FormatReader } from "./types";
 
 /**
@@ -9,6 +10,7 @@ import type { FormatReader } from "./types";
  * like OpenSlide's format list. {@link registerFormat} adds one.
  */
 const formats = new Map<Vendor | string, FormatReader>([
+  ["hamamatsu", ndpiReader],
   ["aperio", aperioReader],
   ["generic-tiff", genericTiffReader],
 ]);

@@ -40,9 +40,8 @@ async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: 
   const offX = x < 0 ? Math.trunc(-x / ds) : 0;
   const offY = y < 0 ? Math.trunc(-y / ds) : 0;
   if (offX >= w || offY >= h) return dest;
-  const inner = offX === 0 && offY === 0
-    ? await paintArea(level, ds, fetch, x, y, w, h)
-    : await paintArea(level, ds, fetch, Math.max(x, 0), Math.max(y, 0), w - offX, h - offY);
+  // (a negative coordinate is replaced by 0 even when the offset truncates to 0 pixels)
+  const inner = await paintArea(level, ds, fetch, Math.max(x, 0), Math.max(y, 0), w - offX, h - offY);
   if (offX === 0 && offY === 0) return inner;
   const iw = w - offX;
   for (let r = 0; r < h - offY; r++) dest.set(inner.subarray(r * iw * 4, (r + 1) * iw * 4), ((r + offY) * w + offX) * 4);

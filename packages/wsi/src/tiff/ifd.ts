@@ -75,26 +75,39 @@ export async function readIfd(tiff: TiffFile, offset: number): Promise<{ ifd: If
   const body = await source.read(offset + countSize, bodyLen + tailLen, "IFD entries");
   const view = new DataView(body.buffer);
   const tags = new Map<number, TagValue>();
+  const inlineSize = bigTiff ? 8 : 4;
+  const entries: { tag: number; type: number; n: number; p: number }[] = [];
   for (let i = 0; i < count; i++) {
     const p = i * entrySize;
-    const tag = view.getUint16(p, le);
     const type = view.getUint16(p + 2, le);
+    if (fieldTypeSize[type] === undefined) continue; // unknown field types are skipped, as libtiff does
     const n = bigTiff ? Number(view.getBigUint64(p + 4, le)) : view.getUint32(p + 4, le);
-    const size = fieldTypeSize[type];
-    if (size === undefined) continue; // unknown field types are skipped, as libtiff does
+    entries.push({ tag: view.getUint16(p, le), type, n, p });
+  }
+  const isNdpi = !bigTiff && entries.some((e) => e.tag === Tag.NdpiFormatFlag);
+  // NDPI > 4 GiB: the high 32 bits of every value offset follow the 8-byte next-IFD offset.
+  let highs: DataView | undefined;
+  if (isNdpi && source.size > 2 ** 32) {
+    const at = offset + countSize + bodyLen + 8;
+    if (at + count * 4 <= source.size) {
+      const h = await source.read(at, count * 4, "NDPI high offset bytes");
+      highs = new DataView(h.buffer);
+    }
+  }
+  for (const { tag, type, n, p } of entries) {
+    const size = fieldTypeSize[type] as number;
     const total = size * n;
     if (total > source.size) throw new WsiError("CORRUPT", source.path, `tag ${tag} in IFD at byte ${offset} claims ${total} bytes`);
-    const inlineSize = bigTiff ? 8 : 4;
     let raw: Uint8Array;
     if (total <= inlineSize) {
       raw = body.subarray(p + (bigTiff ? 12 : 8), p + (bigTiff ? 12 : 8) + total);
     } else {
-      const at = bigTiff ? Number(view.getBigUint64(p + 12, le)) : view.getUint32(p + 8, le);
+      let at = bigTiff ? Number(view.getBigUint64(p + 12, le)) : view.getUint32(p + 8, le);
+      if (highs !== undefined) at += highs.getUint32((p / entrySize) * 4, le) * 2 ** 32;
       raw = await source.read(at, total, `value of tag ${tag}`);
     }
     tags.set(tag, decodeValue(raw, type, n, le));
   }
-  const isNdpi = tags.has(Tag.NdpiFormatFlag) && !bigTiff;
   if (isNdpi) tiff.ndpi = true;
   const tp = bodyLen;
   let nextOffset: number;

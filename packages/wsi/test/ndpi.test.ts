@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { detectFormat, openSlide } from "../src/index";
+import { buildNdpiImages } from "./helpers/ndpi-builder";
+import { buildTiff } from "./helpers/tiff-builder";
+import { diffStats, haveOpenSlide, openslideDump, randomRegions } from "./openslide";
+
+const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-ndpi-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!haveOpenSlide())("Hamamatsu NDPI (JPEG strips with restart markers) against OpenSlide", () => {
+  it("metadata, scaled levels, 50 random regions per level and the macro within JPEG tolerance", async () => {
+    const file = path.join(dir, "slide.ndpi");
+    writeFileSync(file, buildTiff(await buildNdpiImages(512, 200, 8), { ndpi: true }));
+    expect(await detectFormat(file)).toBe("hamamatsu");
+    const slide = await openSlide(file);
+    const regions = randomRegions(slide.levels, 50, 21);
+    const ref = openslideDump(file, { regions, associated: true });
+    expect(ref.open_error).toBeUndefined();
+    expect(slide.vendor).toBe(ref.vendor);
+    expect(slide.levels.map((l) => [l.width, l.height])).toEqual(ref.level_dimensions);
+    slide.levels.forEach((l, i) => expect(l.downsample).toBeCloseTo(ref.level_downsamples[i] as number, 9));
+    expect(slide.levels.map((l) => [l.tileWidth, l.tileHeight])).toEqual(ref.tile_sizes);
+    expect(slide.mpp === undefined ? null : [slide.mpp.x, slide.mpp.y]).toEqual(ref.mpp);
+    expect(slide.objectivePower).toBe(ref.objective_power);
+    const { "openslide.quickhash-1": _a, ...theirs } = ref.properties;
+    const { "openslide.quickhash-1": _b, ...ours } = slide.properties;
+    expect(ours).toEqual(theirs);
+    expect([...slide.associatedImageNames]).toEqual(Object.keys(ref.associated));
+    let worstMean = 0;
+    let worstMax = 0;
+    for (let i = 0; i < regions.length; i++) {
+      const [x, y, level, width, height] = regions[i] as [number, number, number, number, number];
+      const d = diffStats((await slide.readRegion({ x, y, level, width, height })).data, new Uint8Array(Buffer.from(ref.regions[i]?.data ?? "", "base64")));
+      worstMean = Math.max(worstMean, ...d.mean);
+      worstMax = Math.max(worstMax, ...d.max);
+    }
+    // JPEG tolerance of the issue (scaled levels are OpenSlide's libjpeg-scaled decodes).
+    expect(worstMean).toBeLessThanOrEqual(1.0);
+    expect(worstMax).toBeLessThanOrEqual(16);
+    const macro = await slide.readAssociatedImage("macro");
+    const d = diffStats(macro.data, new Uint8Array(Buffer.from(ref.associated_pixels?.macro?.data ?? "", "base64")));
+    expect(Math.max(...d.max)).toBeLessThanOrEqual(16);
+    await slide.close();
+  });
+
+  it("is recognised by its NDPI tags whatever the file name, as OpenSlide 3.4.1 does", async () => {
+    const file = path.join(dir, "slide.tif");
+    writeFileSync(file, buildTiff(await buildNdpiImages(256, 64, 4), { ndpi: true }));
+    expect(await detectFormat(file)).toBe("hamamatsu");
+    expect(openslideDump(file).detect_format).toBe("hamamatsu");
+  });
+});
