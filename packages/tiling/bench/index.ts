@@ -6,7 +6,7 @@ import { medianSeconds, reportComparison, runPythonJson } from "@osfm/bench-harn
 import { computeQc } from "@osfm/qc";
 import { openSlide } from "@osfm/wsi";
 import { tileSlide } from "../src/index";
-import { procedural } from "./bench-slide";
+import { benchSlide } from "./bench-slide";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const QC_REF = path.join(root, "tooling/reference/qc/qc_reference.py");
@@ -17,9 +17,9 @@ const repeats = Number(process.env.OSFM_BENCH_REPEATS ?? 1);
 async function main(): Promise<void> {
   let file: string;
   try {
-    file = await procedural(width, height);
+    file = await benchSlide(width, height);
   } catch (error) {
-    process.stdout.write(`skipped: could not write the ${width}x${height} synthetic slide with @osfm/wsi writeSlide (${String(error)})\n`);
+    process.stdout.write(`skipped: could not write the ${width}x${height} synthetic slide with @osfm/synth (${String(error)})\n`);
     return;
   }
   let tiles = 0;
