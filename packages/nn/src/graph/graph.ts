@@ -1,4 +1,5 @@
 import { ShapeError } from "../errors.js";
+import { floatToHalf } from "../io/half.js";
 import { Parameter } from "./parameter.js";
 import type { Attr, ConstTensor, DType, Shape, TensorData } from "./types.js";
 
@@ -43,6 +44,11 @@ export interface GraphOptions {
   name?: string;
   /** Base seed for dropout ops (each op gets seed + its index). @default 0 */
   seed?: number;
+  /**
+   * Element type of parameter initializers: `"float16"` halves the file and runs half-precision
+   * kernels (inference only, `params: "initializers"`). @default "float32"
+   */
+  paramDtype?: "float32" | "float16";
 }
 
 /** A graph input or output declaration. */
@@ -70,6 +76,7 @@ export class Graph {
   readonly training: boolean;
   readonly name: string;
   readonly seed: number;
+  readonly paramDtype: "float32" | "float16";
   private readonly names = new Set<string>();
   private readonly paramNames = new Map<Parameter, string>();
   private readonly constCache = new Map<string, Tensor>();
@@ -80,7 +87,11 @@ export class Graph {
   randomOps = 0;
 
   constructor(options: GraphOptions = {}) {
-    const { params = "inputs", training = false, name = "osfm", seed = 0 } = options;
+    const { params = "inputs", training = false, name = "osfm", seed = 0, paramDtype = "float32" } = options;
+    if (paramDtype === "float16" && (params !== "initializers" || training)) {
+      throw new Error('Graph: paramDtype "float16" is for inference graphs (params: "initializers", training: false)');
+    }
+    this.paramDtype = paramDtype;
     this.paramMode = params;
     this.training = training;
     this.name = name;
@@ -134,11 +145,11 @@ export class Graph {
     if (existing) return existing;
     if (this.names.has(name)) throw new Error(`Graph.param: name "${name}" is already used`);
     this.names.add(name);
-    const t = new Tensor(this, name, "float32", p.shape);
+    const t = new Tensor(this, name, this.paramDtype, p.shape);
     this.paramTensors.set(name, t);
     this.paramObjects.set(name, p);
     if (this.paramMode === "inputs") this.inputs.push(t);
-    else this.initializers.set(name, { dtype: "float32", shape: p.shape, data: p.data });
+    else this.initializers.set(name, { dtype: this.paramDtype, shape: p.shape, data: this.paramDtype === "float16" ? toHalf(p.data) : p.data });
     return t;
   }
 
@@ -215,6 +226,11 @@ export function makeData(dtype: DType, values: readonly number[]): TensorData {
     case "uint8":
       return Uint8Array.from(values);
     case "float16":
-      throw new TypeError("makeData: float16 constants are not supported; build in float32 and Cast");
+      return toHalf(values);
   }
+}
+
+/** float16 bits of each value. */
+function toHalf(values: ArrayLike<number>): Uint16Array {
+  return Uint16Array.from(values as ArrayLike<number>, (v) => floatToHalf(v));
 }

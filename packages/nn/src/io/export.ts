@@ -2,6 +2,7 @@ import { Graph, Tensor } from "../graph/graph.js";
 import type { DType, Shape } from "../graph/types.js";
 import type { Module } from "../modules/module.js";
 import { toOnnxBytes } from "../onnx/emit.js";
+import { cast } from "../ops/elementwise.js";
 import { writeFileAtomic } from "./atomic.js";
 
 /** One input of an exported model. */
@@ -20,15 +21,25 @@ export interface ExportOptions<M extends Module> {
   forward: (model: M, ...inputs: Tensor[]) => Tensor | Record<string, Tensor>;
   /** String metadata stored in the model (e.g. provenance). */
   metadata?: Record<string, string>;
+  /**
+   * `"float16"`: weights stored and computed in half precision; float inputs and outputs stay
+   * float32 (cast at the edges). Halves the file; faster only where the CPU has fp16 kernels. @default "float32"
+   */
+  precision?: "float32" | "float16";
 }
 
 /** The eval-mode inference graph of a model with weights as initializers, as ONNX bytes. */
 export function inferenceOnnxBytes<M extends Module>(model: M, options: ExportOptions<M>): Uint8Array {
-  const g = model.bind(new Graph({ params: "initializers", training: false, name: "inference" }));
-  const xs = options.inputs.map((i) => g.input(i.name, i.shape, i.dtype ?? "float32"));
+  const half = options.precision === "float16";
+  const g = model.bind(new Graph({ params: "initializers", training: false, name: "inference", paramDtype: half ? "float16" : "float32" }));
+  const xs = options.inputs.map((i) => {
+    const x = g.input(i.name, i.shape, i.dtype ?? "float32");
+    return half && x.dtype === "float32" ? cast(x, "float16") : x;
+  });
   const out = options.forward(model, ...xs);
-  if (out instanceof Tensor) g.output("output", out);
-  else for (const [name, t] of Object.entries(out as Record<string, Tensor>)) g.output(name, t);
+  const edge = (t: Tensor) => (t.dtype === "float16" ? cast(t, "float32") : t);
+  if (out instanceof Tensor) g.output("output", edge(out));
+  else for (const [name, t] of Object.entries(out as Record<string, Tensor>)) g.output(name, edge(t));
   return toOnnxBytes(g, options.metadata ? { metadata: options.metadata } : {});
 }
 

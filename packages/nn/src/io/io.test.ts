@@ -10,7 +10,7 @@ import { ConvNeXtBlock } from "../modules/convnext.js";
 import { maskedMaxPool } from "../ops/pool.js";
 import { Session } from "../run/session.js";
 import { Rng } from "../rng.js";
-import { exportOnnx } from "./export.js";
+import { exportOnnx, inferenceOnnxBytes } from "./export.js";
 import { floatToHalf, halfToFloat } from "./half.js";
 import { parseSafetensors, readSafetensors, loadWeights, saveWeights, serializeSafetensors } from "./safetensors.js";
 
@@ -82,5 +82,35 @@ describe("exportOnnx", () => {
     expect(a.pooled?.dims).toEqual([2, 16]);
     const av = a.pooled?.data as Float32Array;
     (b.pooled?.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (av[i] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
+  });
+
+  it("a float16 export (weights in half precision, float32 edges) is half the size and within 1e-2 of float32", async () => {
+    const rng = new Rng(8);
+    const blk = new ConvNeXtBlock(16, { rng, layerScale: 0.5 });
+    const layer = new TransformerEncoderLayer(32, 4, { dimFeedforward: 64, normFirst: true, rng });
+    const cases = [
+      { model: blk, inputs: [{ name: "x", shape: [2, 16, 8, 8] }], feeds: { x: { data: Float32Array.from({ length: 2 * 16 * 64 }, () => rng.normal()), dims: [2, 16, 8, 8] } }, fwd: (m: never, x: never) => (m as ConvNeXtBlock).forward(x) },
+      { model: layer, inputs: [{ name: "x", shape: ["B", "T", 32] }], feeds: { x: { data: Float32Array.from({ length: 3 * 5 * 32 }, () => rng.normal()), dims: [3, 5, 32] } }, fwd: (m: never, x: never) => (m as TransformerEncoderLayer).forward(x) },
+    ];
+    for (const c of cases) {
+      const outs: Float32Array[] = [];
+      const sizes: number[] = [];
+      for (const precision of ["float32", "float16"] as const) {
+        const bytes = inferenceOnnxBytes(c.model as never, { inputs: c.inputs, forward: c.fwd as never, precision });
+        sizes.push(bytes.length);
+        const s = await Session.create(bytes, { intraOpThreads: 1 });
+        outs.push((await s.run(c.feeds)).output?.data as Float32Array);
+      }
+      expect(sizes[1]).toBeLessThan(0.6 * (sizes[0] as number));
+      const [a, b] = outs as [Float32Array, Float32Array];
+      let diff = 0;
+      let scale = 0;
+      a.forEach((v, i) => {
+        diff = Math.max(diff, Math.abs(v - (b[i] as number)));
+        scale = Math.max(scale, Math.abs(v));
+      });
+      expect(diff / scale).toBeLessThan(1e-2);
+      expect(diff).toBeGreaterThan(0);
+    }
   });
 });

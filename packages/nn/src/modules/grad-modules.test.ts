@@ -13,7 +13,7 @@ import type { Module } from "./module.js";
 import { LayerNorm, LayerNorm2d } from "./norm.js";
 import { TransformerEncoderLayer } from "./transformer.js";
 
-/** float32 modules: h = 1e-2, h = 1e-3, error of directional derivatives relative to ‖∇‖ (input and every parameter) < 1e-2. */
+/** float32 modules: h = 1e-3, error of directional derivatives relative to ‖∇‖ (input and every parameter) < 1e-2. */
 const TOL = 1e-2;
 const mask = { name: "mask", shape: [2, 5], dtype: "bool" as const, data: [0, 0, 0, 0, 0, 0, 0, 0, 1, 1], constant: true };
 

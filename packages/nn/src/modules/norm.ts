@@ -1,4 +1,4 @@
-import type { Tensor } from "../graph/graph.js";
+import { makeData, type Tensor } from "../graph/graph.js";
 import { Parameter } from "../graph/parameter.js";
 import { layerNorm } from "../ops/nn-ops.js";
 import { transpose } from "../ops/shape-ops.js";
@@ -36,7 +36,7 @@ export class LayerNorm extends Layer {
     const g = x.graph;
     const d = x.shape[x.rank - 1];
     if (typeof d === "number" && d !== this.dim) throw new ShapeError("LayerNorm", [x.shape, [this.dim]], `last dim ${d} != ${this.dim}`);
-    const scale = this.bias ? g.param(this.weight) : g.constant(this.weight.data, [this.dim], "float32", "ln_ones");
+    const scale = this.bias ? g.param(this.weight) : g.constant(makeData(g.paramDtype, Array.from(this.weight.data)), [this.dim], g.paramDtype, "ln_ones");
     return layerNorm(x, scale, this.bias ? g.param(this.bias) : null, this.eps);
   }
 }
