@@ -75,7 +75,7 @@ export async function crossValidateGrading(cohort: GradingCohort, metric: Gradin
         return { bags: list.map((i) => cohort.bags[i] as SlideBag), labels: list.map((i) => cohort.labels[i] as number) };
       };
       const result = await trainGrading(pick(fit), pick(innerVal), metric, { ...train, seed: seed * 100 + f });
-      const test = pick(fold.test);
+      const test = pick(Array.from(fold.test));
       const { proba, pred } = await predictGrades(result.model, test.bags, train.batchSize ?? 24);
       Array.from(fold.test).forEach((i, r) => {
         oof.set(proba.subarray(r * k, (r + 1) * k), i * k);
