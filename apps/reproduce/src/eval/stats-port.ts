@@ -15,8 +15,8 @@ export interface ProbePort {
 export interface StatsPort {
   accuracy(y: ArrayLike<number>, p: ArrayLike<number>): number;
   balancedAccuracy(y: ArrayLike<number>, p: ArrayLike<number>): number;
-  f1Score(y: ArrayLike<number>, p: ArrayLike<number>, options?: { average?: string; labels?: readonly number[] }): number;
   f1Score(y: ArrayLike<number>, p: ArrayLike<number>, options: { average: "none"; labels?: readonly number[] }): number[];
+  f1Score(y: ArrayLike<number>, p: ArrayLike<number>, options?: { average?: string; labels?: readonly number[] }): number;
   precisionRecallF1(y: ArrayLike<number>, p: ArrayLike<number>, options?: { labels?: readonly number[] }): unknown;
   rocAuc(y: ArrayLike<number>, score: ArrayLike<number>): number;
   rocAucOvr(y: ArrayLike<number>, probs: ReadonlyArray<ArrayLike<number>>, options?: { labels?: readonly number[]; onUndefined?: "throw" | "nan" }): number;

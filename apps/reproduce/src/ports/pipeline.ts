@@ -88,3 +88,20 @@ export interface FiguresPort {
   renderWorkspace(root: string): Promise<({ id: string; status: "rendered"; svg: string } | { id: string; status: "skipped" | "invalid"; reason: string })[]>;
   writeFigure(outDir: string, id: string, svg: string, options?: { dpi?: number }): Promise<string[]>;
 }
+
+/** A slide bag for the MILTransformer: features [n, 768] and tile-centre positions [n, 2] in mm per scale. */
+export interface SlideBagPort {
+  slideId?: string;
+  features05: Float32Array;
+  coords05: Float32Array;
+  features20: Float32Array;
+  coords20: Float32Array;
+}
+
+/** @osfm/mil (issue 8). */
+export interface MilPort {
+  MILTransformer: { load(path: string, options?: { threads?: number }): Promise<{ fingerprint: string; embed(bag: SlideBagPort): Promise<Float32Array>; release(): Promise<void> }> };
+  exportEmbeddings(options: { path: string; rows: { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]; checkpointFingerprint: string; kind: string }): Promise<void>;
+  readEmbeddings(path: string): Promise<{ rows: { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]; checkpoint: string; kind: string }>;
+  tileCentresMm(coordsLevel0: ArrayLike<number>, options: { mppX: number; mppY: number; tileSizeLevel0: number }): Float32Array;
+}

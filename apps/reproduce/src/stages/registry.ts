@@ -9,6 +9,10 @@ import { manifestStage } from "./manifest";
 import { pendingStage } from "./pending";
 import { reportStage } from "./report";
 import { scaleAblationStage } from "./scale-ablation";
+import { cam16Stage } from "./cam16";
+import { cam17Stage } from "./cam17";
+import { tcgaStage } from "./tcga";
+import { embeddingsStage } from "./embeddings";
 
 /** Every stage of the pipeline, by name (the order of execution is STAGE_NAMES). */
 export function createStageRegistry(): Map<StageName, Stage> {
@@ -21,11 +25,11 @@ export function createStageRegistry(): Map<StageName, Stage> {
     pendingStage({ name: "pretrain", nb: "NB06", title: "BYOL + MFR pretraining", kind: "cohort", deps: ["features"], needs: { "byol-mfr": ["pretrain"] } }),
     pendingStage({ name: "diagnostics", nb: "NB06C", title: "post-pretraining gates", kind: "cohort", deps: ["pretrain"], needs: { "byol-mfr": ["runDiagnostics"] } }),
     pendingStage({ name: "features-pretrained", nb: "NB05 (rerun)", title: "tile features with the pretrained backbone", kind: "slide", deps: ["pretrain"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
-    pendingStage({ name: "embeddings", nb: "NB08", title: "slide embeddings", kind: "cohort", deps: ["features-pretrained"], needs: { mil: ["MILTransformer", "exportEmbeddings"] } }),
-    pendingStage({ name: "tcga", nb: "NB07", title: "TCGA pan-cancer classification", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedGroupKFold", "bootstrapCi"] } }),
+    embeddingsStage,
+    tcgaStage,
     scaleAblationStage,
-    pendingStage({ name: "cam17", nb: "NB09", title: "CAMELYON17 pN staging (leave-one-centre-out)", kind: "cohort", deps: ["embeddings"], needs: { stats: ["OrdinalLogisticAT", "leaveOneGroupOut", "cohenKappa"] } }),
-    pendingStage({ name: "cam16", nb: "NB09A", title: "CAMELYON16 metastasis detection", kind: "cohort", deps: ["embeddings"], needs: { stats: ["LogisticRegression", "stratifiedKFold", "rocAuc"] } }),
+    cam17Stage,
+    cam16Stage,
     featureStage({ name: "panda-features", nb: "NB10", title: "PANDA tile features (initial backbone, as the original)", deps: ["tiles"], datasets: ["panda"], weights: initialWeights }) as unknown as Stage,
     pendingStage({ name: "panda-mil", nb: "NB11", title: "PANDA ISUP grading (attention MIL)", kind: "cohort", deps: ["panda-features"], needs: { mil: ["AttentionMil"] } }),
     pendingStage({ name: "panda-metrics", nb: "NB12", title: "PANDA OOF metrics", kind: "cohort", deps: ["panda-mil"], needs: { stats: ["rocAucOvr", "averagePrecision", "cohenKappa"] } }),
