@@ -9,7 +9,7 @@ export const MANIFEST_COLUMNS = ["slide_id", "scale_um_per_px", "level", "x", "y
 /** Schema-level facts stored with the table as metadata (string → string). */
 export type ManifestMetadata = Record<string, string>;
 
-/** Builds the Arrow table of manifest rows; `seeds` gives the seed of each row's scale. */
+/** Builds the Arrow table of manifest rows; `seedOf` gives the sampling seed of a row (its scale's seed) and `metadata` goes into the schema. */
 export function rowsToArrow(rows: readonly TileRow[], seedOf: (row: TileRow) => bigint, metadata: ManifestMetadata = {}): Table {
   const n = rows.length;
   const int32 = (f: (r: TileRow) => number): Int32Array => Int32Array.from(rows, f);
