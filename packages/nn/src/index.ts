@@ -1,6 +1,7 @@
 // Public API of @osfm/nn: see README.md.
 export { ShapeError, NonFiniteError, WeightsError } from "./errors.js";
-export { Graph, Tensor, makeData } from "./graph/graph.js";
+export { Graph, Tensor } from "./graph/graph.js";
+export { makeData } from "./graph/data.js";
 export type { Node, GraphOptions, GraphValue, ParamMode } from "./graph/graph.js";
 export { Parameter } from "./graph/parameter.js";
 export { attr, broadcastShapes } from "./graph/shape.js";

@@ -1,4 +1,5 @@
-import { makeData, type Tensor } from "../graph/graph.js";
+import { makeData } from "../graph/data.js";
+import type { Tensor } from "../graph/graph.js";
 import { Parameter } from "../graph/parameter.js";
 import { layerNorm } from "../ops/nn-ops.js";
 import { transpose } from "../ops/shape-ops.js";
