@@ -24,6 +24,22 @@ describe("graph builder", () => {
     expect(() => conv2d(g.input("f", [1, 3, 8, 8]), g.input("w", [4, 2, 3, 3]), null)).toThrow(/Conv: input has 3 channels/);
   });
 
+  it("modules reject wrong feature sizes and masks when the graph is built", async () => {
+    const { Linear } = await import("../modules/linear.js");
+    const { MultiheadAttention } = await import("../modules/attention.js");
+    const { LayerNorm } = await import("../modules/norm.js");
+    const lin = new Linear(8, 4);
+    const g = lin.bind(new Graph());
+    expect(() => lin.forward(g.input("x", [2, 6]))).toThrow(/Linear: input has 6 features, weight expects 8 \(shapes \[2, 6\] and \[4, 8\]\)/);
+    const mha = new MultiheadAttention(8, 2);
+    const g2 = mha.bind(new Graph());
+    const x = g2.input("x", [2, 5, 8]);
+    expect(() => mha.forward(x, x, x, { keyPaddingMask: g2.input("m", [2, 5]) })).toThrow(/keyPaddingMask must be bool/);
+    expect(() => mha.forward(g2.input("y", [2, 5, 6]), x, x)).toThrow(/MultiheadAttention: inputs must be \[batch, tokens, 8\]/);
+    const ln = new LayerNorm(8);
+    expect(() => ln.forward(ln.bind(new Graph()).input("z", [3, 7]))).toThrow(/LayerNorm: last dim 7 != 8/);
+  });
+
   it("infers static and symbolic shapes", () => {
     const g = new Graph();
     const x = g.input("x", ["B", "T", 8]);

@@ -86,6 +86,22 @@ describe("training", () => {
     expect(last).toBeLessThan(first / 10);
   });
 
+  it("feeds parameters without copying and writes gradients into the same pre-allocated buffers", async () => {
+    const lin = new Linear(2, 1, { rng });
+    const step = await TrainStep.create(lin, (g) => ({ loss: reduceMean(lin.forward(g.input("x", [1, 2])), [0, 1]) }), { intraOpThreads: 1 });
+    const gw = step.grads.get("weight") as Float32Array;
+    const x = { x: { data: Float32Array.from([3, 4]), dims: [1, 2] } };
+    lin.weight.data.set([1, 1]);
+    lin.bias?.data.set([0]);
+    expect((await step.run(x)).loss).toBeCloseTo(7, 6);
+    expect([...gw]).toEqual([3, 4]);
+    lin.weight.data[0] = 2; // in-place update is seen by the next run
+    expect((await step.run(x)).loss).toBeCloseTo(10, 6);
+    await step.run({ x: { data: Float32Array.from([5, 6]), dims: [1, 2] } });
+    expect(step.grads.get("weight")).toBe(gw);
+    expect([...gw]).toEqual([5, 6]);
+  });
+
   it("clips the global norm like torch (coef = max / (norm + 1e-6))", () => {
     const g1 = Float32Array.from([3, 0]);
     const g2 = Float32Array.from([0, 4]);
