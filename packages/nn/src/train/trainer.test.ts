@@ -102,6 +102,32 @@ describe("training", () => {
     expect([...gw]).toEqual([5, 6]);
   });
 
+  it("skips (instead of throwing) a non-finite step when asked, and AdamW state round-trips for resume", async () => {
+    const lin = new Linear(3, 1, { rng });
+    const step = await TrainStep.create(lin, (g) => ({ loss: reduceMean(log(lin.forward(g.input("x", [1, 3]))), [0, 1]) }), { intraOpThreads: 1 });
+    const opt = new AdamW(lin.namedParameters(), { lr: 0.05 });
+    const trainer = new Trainer(step, opt, { onNonFinite: "skip" });
+    lin.weight.data.set([1, 1, 1]);
+    lin.bias?.data.set([0]);
+    const good = { x: { data: Float32Array.from([1, 2, 3]), dims: [1, 3] } };
+    await trainer.microStep(good);
+    const before = Float32Array.from(lin.weight.data);
+    const bad = await trainer.microStep({ x: { data: Float32Array.from([-1, -1, -1]), dims: [1, 3] } });
+    expect(bad.skipped).toBe(true);
+    expect(lin.weight.data).toEqual(before);
+    expect(opt.stepCount).toBe(1);
+    // resume: a fresh optimizer loaded with the saved moments takes the identical next step
+    const twin = new Linear(3, 1);
+    twin.loadStateDict(lin.stateDict());
+    const opt2 = new AdamW(twin.namedParameters(), { lr: 0.05 });
+    opt2.loadState(opt.stateTensors(), opt.stepCount);
+    const g = new Map([["weight", Float32Array.from([0.1, -0.2, 0.3])], ["bias", Float32Array.from([0.5])]]);
+    opt.step(g);
+    opt2.step(g);
+    expect(twin.weight.data).toEqual(lin.weight.data);
+    expect(twin.bias?.data).toEqual(lin.bias?.data);
+  });
+
   it("clips the global norm like torch (coef = max / (norm + 1e-6))", () => {
     const g1 = Float32Array.from([3, 0]);
     const g2 = Float32Array.from([0, 4]);
