@@ -79,6 +79,27 @@ describe("stopGradient", () => {
   });
 });
 
+describe("gradients with symbolic (per-run) dims", () => {
+  it("Concat over [2, T1] and [2, T2], ReduceMean over T, Reshape with 0: match closed forms", async () => {
+    const g = new Graph();
+    const a = g.input("a", [2, "T1"], "float64");
+    const b = g.input("b", [2, "T2"], "float64");
+    const y = S.concat([a, b], 1); // [2, T1+T2]
+    // loss = Σ exp(y) + Σ_rows mean_T(y²)
+    const loss = E.add(reduceSum(E.exp(y), [0, 1]), reduceSum(reduceMean(E.mul(S.reshape(y, [0, -1]), y), [1]), [0]));
+    const [ga, gb] = grad(loss, [a, b]);
+    g.output("ga", ga as Tensor);
+    g.output("gb", gb as Tensor);
+    const s = await Session.create(g);
+    const av = [0.1, -0.2, 0.3, 0.4, 0.5, -0.6];
+    const bv = [1, -1, 0.5, 0.25];
+    const r = await s.run({ a: { data: Float64Array.from(av), dims: [2, 3] }, b: { data: Float64Array.from(bv), dims: [2, 2] } });
+    const expected = (v: number) => Math.exp(v) + (2 * v) / 5;
+    (r.ga?.data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(expected(av[i] as number), 12));
+    (r.gb?.data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(expected(bv[i] as number), 12));
+  });
+});
+
 describe("gradients of every differentiated op vs central finite differences", () => {
   for (const [name, inputs, build] of float64Cases) {
     it(`${name} (float64, rel err < 1e-5)`, async () => {
