@@ -69,6 +69,62 @@ function clip8(v: number): number {
   return s < 0 ? 0 : s > 255 ? 255 : s;
 }
 
+function horizontal(src: Uint8Array, width: number, height: number, channels: number, outWidth: number): Uint8Array {
+  const c = cachedCoefficients(width, outWidth);
+  const out = new Uint8Array(outWidth * height * channels);
+  const { first, count, weights, taps } = c;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * channels;
+    let o = y * outWidth * channels;
+    for (let xx = 0; xx < outWidth; xx++) {
+      const n = count[xx]!;
+      const k = xx * taps;
+      let p = row + first[xx]! * channels;
+      if (channels === 3) {
+        let s0 = HALF;
+        let s1 = HALF;
+        let s2 = HALF;
+        for (let x = 0; x < n; x++, p += 3) {
+          const w = weights[k + x]!;
+          s0 += src[p]! * w;
+          s1 += src[p + 1]! * w;
+          s2 += src[p + 2]! * w;
+        }
+        out[o++] = clip8(s0);
+        out[o++] = clip8(s1);
+        out[o++] = clip8(s2);
+      } else {
+        for (let ch = 0; ch < channels; ch++) {
+          let ss = HALF;
+          for (let x = 0; x < n; x++) ss += src[p + x * channels + ch]! * weights[k + x]!;
+          out[o++] = clip8(ss);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function vertical(src: Uint8Array, stride: number, height: number, outHeight: number): Uint8Array {
+  const c = cachedCoefficients(height, outHeight);
+  const out = new Uint8Array(outHeight * stride);
+  const acc = new Float64Array(stride);
+  for (let yy = 0; yy < outHeight; yy++) {
+    const y0 = c.first[yy]!;
+    const n = c.count[yy]!;
+    const k = yy * c.taps;
+    acc.fill(HALF);
+    for (let y = 0; y < n; y++) {
+      const w = c.weights[k + y]!;
+      const base = (y0 + y) * stride;
+      for (let i = 0; i < stride; i++) acc[i]! += src[base + i]! * w;
+    }
+    const o = yy * stride;
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
+  }
+  return out;
+}
+
 /**
  * Resizes an interleaved 8-bit image (`channels` per pixel, row-major) exactly as Pillow's
  * `resize((outWidth, outHeight), Image.BILINEAR)` does.
@@ -85,42 +141,6 @@ export function resizeBilinearPil(
   if (src.length !== width * height * channels) {
     throw new RangeError(`resizeBilinearPil: ${src.length} bytes, expected ${width}×${height}×${channels}`);
   }
-  let cur = src;
-  let curWidth = width;
-  if (outWidth !== width) {
-    const c = cachedCoefficients(width, outWidth);
-    const out = new Uint8Array(outWidth * height * channels);
-    for (let y = 0; y < height; y++) {
-      const row = y * width * channels;
-      for (let xx = 0; xx < outWidth; xx++) {
-        const x0 = c.first[xx]!;
-        const n = c.count[xx]!;
-        const k = xx * c.taps;
-        for (let ch = 0; ch < channels; ch++) {
-          let ss = HALF;
-          for (let x = 0; x < n; x++) ss += cur[row + (x0 + x) * channels + ch]! * c.weights[k + x]!;
-          out[(y * outWidth + xx) * channels + ch] = clip8(ss);
-        }
-      }
-    }
-    cur = out;
-    curWidth = outWidth;
-  }
-  if (outHeight !== height) {
-    const c = cachedCoefficients(height, outHeight);
-    const stride = curWidth * channels;
-    const out = new Uint8Array(outHeight * stride);
-    for (let yy = 0; yy < outHeight; yy++) {
-      const y0 = c.first[yy]!;
-      const n = c.count[yy]!;
-      const k = yy * c.taps;
-      for (let i = 0; i < stride; i++) {
-        let ss = HALF;
-        for (let y = 0; y < n; y++) ss += cur[(y0 + y) * stride + i]! * c.weights[k + y]!;
-        out[yy * stride + i] = clip8(ss);
-      }
-    }
-    cur = out;
-  }
-  return cur;
+  const wide = outWidth === width ? src : horizontal(src, width, height, channels, outWidth);
+  return outHeight === height ? wide : vertical(wide, outWidth * channels, height, outHeight);
 }
