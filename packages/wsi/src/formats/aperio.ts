@@ -51,7 +51,7 @@ export const aperioReader: FormatReader = {
     const mpp = parsePositive(properties["aperio.MPP"]);
     return {
       vendor: "aperio",
-      levels: levels.map(tiledLevel),
+      levels: levels.map((image) => tiledLevel(image)),
       associated,
       properties,
       mpp: mpp === undefined ? undefined : { x: mpp, y: mpp },

@@ -47,7 +47,7 @@ export const genericTiffReader: FormatReader = {
     const images = await pyramidImages(tiff);
     return {
       vendor: "generic-tiff",
-      levels: images.map(tiledLevel),
+      levels: images.map((image) => tiledLevel(image)),
       associated: new Map(),
       properties: tiffProperties(tiff.ifds[0] as Ifd),
       mpp: undefined,

@@ -6,6 +6,7 @@ import { TiffImage } from "../tiff/image";
 import { Compression, Tag } from "../tiff/tags";
 import { toRgba } from "../tiff/to-rgba";
 import { tiffAssociated } from "./tiff-sources";
+import { formatG17 } from "./format-number";
 import { tiffProperties } from "./tiff-properties";
 import type { AssociatedSource, FormatReader, SlideLayout, TileSource } from "./types";
 
@@ -56,6 +57,7 @@ export const ndpiReader: FormatReader = {
       associated,
       properties,
       mpp: resolutionMpp(first),
+      mppFormat: formatG17,
       objectivePower: lens !== undefined && lens > 0 ? Math.fround(lens) : undefined,
     };
   },
@@ -67,7 +69,7 @@ export function resolutionMpp(ifd: Ifd): { x: number; y: number } | undefined {
   const xr = tagNumber(ifd, Tag.XResolution);
   const yr = tagNumber(ifd, Tag.YResolution);
   if (unit !== 3 || xr === undefined || yr === undefined || !(xr > 0) || !(yr > 0)) return undefined;
-  return { x: 10000 / Math.fround(xr), y: 10000 / Math.fround(yr) };
+  return { x: 10000 / xr, y: 10000 / yr };
 }
 
 function ndpiProperties(ifd: Ifd): Record<string, string> {

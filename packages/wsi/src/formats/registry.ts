@@ -3,6 +3,7 @@ import type { Vendor } from "../types";
 import { aperioReader } from "./aperio";
 import { genericTiffReader } from "./generic-tiff";
 import { ndpiReader } from "./ndpi";
+import { philipsReader } from "./philips";
 import type { FormatReader } from "./types";
 
 /**
@@ -12,6 +13,7 @@ import type { FormatReader } from "./types";
 const formats = new Map<Vendor | string, FormatReader>([
   ["hamamatsu", ndpiReader],
   ["aperio", aperioReader],
+  ["philips", philipsReader],
   ["generic-tiff", genericTiffReader],
 ]);
 

@@ -25,7 +25,7 @@ const resolutionUnits = new Map<number, string>([
   [3, "centimeter"],
 ]);
 
-/** The `tiff.*` properties OpenSlide derives from one IFD (strings, float tags as float32, ResolutionUnit). */
+/** The `tiff.*` properties OpenSlide derives from one IFD (strings, float tags as doubles, ResolutionUnit). */
 export function tiffProperties(ifd: Ifd): Record<string, string> {
   const props: Record<string, string> = {};
   for (const [tag, name] of stringTags) {
@@ -34,7 +34,7 @@ export function tiffProperties(ifd: Ifd): Record<string, string> {
   }
   for (const [tag, name] of floatTags) {
     const v = tagNumber(ifd, tag);
-    if (v !== undefined && Number.isFinite(v)) props[`tiff.${name}`] = formatG17(Math.fround(v));
+    if (v !== undefined && Number.isFinite(v)) props[`tiff.${name}`] = formatG17(v);
   }
   const unit = tagNumber(ifd, Tag.ResolutionUnit, 2) ?? 2;
   props["tiff.ResolutionUnit"] = resolutionUnits.get(unit) ?? "unknown";

@@ -3,30 +3,33 @@ import type { TiffImage } from "../tiff/image";
 import type { RgbaImage } from "../types";
 import type { AssociatedSource, TileSource } from "./types";
 
-/** A pyramid level backed by a tiled TIFF image. */
-export function tiledLevel(image: TiffImage): TileSource {
+/**
+ * A pyramid level backed by a tiled TIFF image. `size` overrides the level size when the stored image
+ * is padded (Philips); pixels beyond it read as transparent, as in OpenSlide.
+ */
+export function tiledLevel(image: TiffImage, size: { width: number; height: number } = image): TileSource {
   return {
-    width: image.width,
-    height: image.height,
+    width: size.width,
+    height: size.height,
     tileWidth: image.tileWidth,
     tileHeight: image.tileHeight,
     tilesAcross: image.tilesAcross,
     tilesDown: image.tilesDown,
     readTile: async (index) => {
       const tile = await image.readTileRgba(index);
-      if (tile !== undefined) clipTile(tile, image, index);
+      if (tile !== undefined) clipTile(tile, image, index, size);
       return tile;
     },
   };
 }
 
 /** Makes the part of an edge tile that lies beyond the image transparent, as OpenSlide does. */
-export function clipTile(tile: Uint8Array, image: TiffImage, index: number): void {
+export function clipTile(tile: Uint8Array, image: TiffImage, index: number, size: { width: number; height: number } = image): void {
   const { tileWidth: tw, tileHeight: th } = image;
   const x0 = (index % image.tilesAcross) * tw;
   const y0 = Math.floor(index / image.tilesAcross) * th;
-  const vw = Math.min(tw, image.width - x0);
-  const vh = Math.min(th, image.height - y0);
+  const vw = Math.max(0, Math.min(tw, size.width - x0));
+  const vh = Math.max(0, Math.min(th, size.height - y0));
   if (vw < tw) for (let y = 0; y < vh; y++) tile.fill(0, (y * tw + vw) * 4, (y + 1) * tw * 4);
   if (vh < th) tile.fill(0, vh * tw * 4);
 }

@@ -29,6 +29,8 @@ export interface SlideLayout {
   properties: Record<string, string>;
   mpp: Mpp | undefined;
   objectivePower: number | undefined;
+  /** How `openslide.mpp-x/-y` are printed (OpenSlide differs by vendor). @default shortest round-trip decimal */
+  mppFormat?: (value: number) => string;
   /** Extra cleanup when the slide closes (e.g. other files opened by the reader). */
   close?: () => Promise<void>;
 }

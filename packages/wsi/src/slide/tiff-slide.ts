@@ -60,8 +60,9 @@ export class LayoutSlide implements Slide {
       p[`openslide.level[${i}].tile-height`] = String(l.tileHeight);
     });
     if (this.mpp !== undefined) {
-      p["openslide.mpp-x"] = formatShortest(this.mpp.x);
-      p["openslide.mpp-y"] = formatShortest(this.mpp.y);
+      const format = this.layout.mppFormat ?? formatShortest;
+      p["openslide.mpp-x"] = format(this.mpp.x);
+      p["openslide.mpp-y"] = format(this.mpp.y);
     }
     if (this.objectivePower !== undefined) p["openslide.objective-power"] = formatShortest(this.objectivePower);
     return Object.fromEntries(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

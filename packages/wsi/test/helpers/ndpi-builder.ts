@@ -81,8 +81,8 @@ function ndpiTags(lens: number, extra: TagSpec[] = []): TagSpec[] {
   return [
     { tag: 271, type: "ascii", value: "Hamamatsu" },
     { tag: 272, type: "ascii", value: "C13220" },
-    { tag: 282, type: "rational", value: [40000] },
-    { tag: 283, type: "rational", value: [40000] },
+    { tag: 282, type: "rational", value: [43478.2609] },
+    { tag: 283, type: "rational", value: [43478.2609] },
     { tag: 296, type: "short", value: [3] },
     { tag: 65420, type: "long", value: [1] },
     { tag: 65421, type: "float", value: [lens] },
