@@ -161,7 +161,7 @@ const generators = new Map<string, Generator>([
     fill(rng, spec, nest, out);
   }],
   ["cords", (rng, spec, x0, y0, out) => {
-    const cords = rng.next() < spec.structureFraction ? rng.int(1, 3) : 0;
+    const cords = rng.next() < spec.structureFraction ? rng.int(2, 4) : 0;
     for (let c = 0; c < cords; c++) {
       const len = rng.range(spec.structureRadiusUm[0], spec.structureRadiusUm[1]) * 2;
       const t = rng.range(0, Math.PI);

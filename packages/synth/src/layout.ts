@@ -254,6 +254,11 @@ export function classAt(layout: SlideLayout, x: number, y: number): number {
     if (dx * dx + dy * dy < rmax * rmax && blobField(l.blob, x, y) > 0) return l.classIndex;
   }
   if (layout.patches.length === 0) return 0;
+  // Warp the Voronoi patches so class borders meander instead of running straight.
+  const ph = (layout.seed % 1000) / 159;
+  const wx = x + 110 * Math.sin(y / 173 + ph) + 60 * Math.sin((x + y) / 97 + 2 * ph);
+  const wy = y + 110 * Math.sin(x / 191 + 3 * ph) + 60 * Math.sin((x - y) / 89 + ph);
+  [x, y] = [wx, wy];
   const gx = Math.floor(x / PATCH_UM);
   const gy = Math.floor(y / PATCH_UM);
   const cols = layout.patchCols;

@@ -4,7 +4,8 @@ import { renderLabel, renderMacro } from "./associated";
 import { writeFileAtomic, writeGrayPng } from "./atomic";
 import { computeMasks } from "./masks";
 import { planLayout } from "./layout";
-import { createRenderContext, renderRegion } from "./render";
+import { defaultWorkers, inlineRenderer, workerRenderer } from "./region-source";
+import { createRenderContext } from "./render";
 import { blobMaxRadius, blobPolygon, polygonArea, round2 } from "./shapes";
 import type { LesionTruth, SlideTruth, SynthesizeSlideOptions } from "./types";
 
@@ -25,30 +26,35 @@ function maxDiameter(poly: [number, number][]): number {
  * `<stem>.truth.json` (written last, so its presence marks a complete slide). Same options and seed → same bytes.
  */
 export async function synthesizeSlide(path: string, options: SynthesizeSlideOptions = {}): Promise<SlideTruth> {
-  const { format = "svs", quality = 90, associatedImages = true } = options;
+  const { format = "svs", quality = 90, associatedImages = true, workers = defaultWorkers() } = options;
   const layout = planLayout(options);
   const ctx = createRenderContext(layout);
   const objectivePower = options.objectivePower ?? (layout.mpp <= 0.3 ? 40 : 20);
   const label = renderLabel(layout);
   const svsExtras = format === "svs" && associatedImages ? { label, macro: renderMacro(layout, ctx.fields, label) } : {};
-  await writeSlide(
-    path,
-    {
-      width: layout.widthPx,
-      height: layout.heightPx,
-      mpp: layout.mpp,
-      objectivePower,
-      readRegion: (x, y, w, h) => renderRegion(ctx, x, y, w, h),
-    },
-    {
-      format,
-      compression: "jpeg",
-      quality,
-      ...svsExtras,
-      onProgress: options.onProgress ? (p) => options.onProgress?.(p.rowsDone / p.rowsTotal) : undefined,
-      signal: options.signal,
-    },
-  );
+  const renderer = workers > 0 ? workerRenderer(options, workers, layout.heightPx) : inlineRenderer(ctx);
+  try {
+    await writeSlide(
+      path,
+      {
+        width: layout.widthPx,
+        height: layout.heightPx,
+        mpp: layout.mpp,
+        objectivePower,
+        readRegion: (x, y, w, h) => renderer.readRegion(x, y, w, h),
+      },
+      {
+        format,
+        compression: "jpeg",
+        quality,
+        ...svsExtras,
+        onProgress: options.onProgress ? (p) => options.onProgress?.(p.rowsDone / p.rowsTotal) : undefined,
+        signal: options.signal,
+      },
+    );
+  } finally {
+    await renderer.close();
+  }
   const stem = truthStem(path);
   const masks = computeMasks(layout, ctx.fields);
   await writeGrayPng(`${stem}.tissue.png`, masks.tissue, masks.width, masks.height);

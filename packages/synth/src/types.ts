@@ -69,6 +69,12 @@ export interface SynthesizeSlideOptions {
   objectivePower?: number;
   /** Text-free label: a seeded barcode pattern; set false to omit label and macro (svs only). @default true */
   associatedImages?: boolean;
+  /**
+   * Worker threads that render regions while the main thread encodes tiles; 0 renders on the main
+   * thread. Output bytes do not depend on it. @default one per core beyond the first, at most 4
+   * (0 when running from TypeScript sources without tsx)
+   */
+  workers?: number;
   /** Called with the fraction of rows written (0–1). */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;

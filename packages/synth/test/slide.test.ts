@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,6 +94,13 @@ describe("synthesizeSlide determinism", () => {
     expect(sha256(join(dir, "a.tissue.png"))).toBe(sha256(join(dir, "b.tissue.png")));
     expect(readFileSync(join(dir, "a.truth.json"), "utf8").replace(/"a\./g, "")).toBe(readFileSync(join(dir, "b.truth.json"), "utf8").replace(/"b\./g, ""));
     expect(sha256(a)).not.toBe(sha256(c));
+  });
+
+  it("render workers (under tsx) write the same bytes as the main thread", () => {
+    const script = join(import.meta.dirname, "fixtures/worker-parity.ts");
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--conditions=@osfm/source", script, dir], { encoding: "utf8" });
+    const [inline, workers] = JSON.parse(out.trim().split("\n").pop() as string) as [string, string];
+    expect(workers).toBe(inline);
   });
 
   it("any region renders the same alone as inside a larger region (blur, pen, folds included)", () => {
