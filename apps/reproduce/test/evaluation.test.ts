@@ -12,6 +12,8 @@ import { cam16Stage } from "../src/stages/cam16";
 import { cam17Stage } from "../src/stages/cam17";
 import { embeddingsStage } from "../src/stages/embeddings";
 import { tcgaStage } from "../src/stages/tcga";
+import { pandaMetricsStage } from "../src/stages/panda-metrics";
+import { pandaMilStage } from "../src/stages/panda-mil";
 import { bufferSink, tempDir } from "./helpers";
 
 type Backbone = { writeFeatureFile(file: string, data: { features: Float32Array; coords: ArrayLike<number>; n: number; dim: number }, attrs: Record<string, unknown>): Promise<void> };
@@ -43,11 +45,12 @@ describe("evaluation chain: embeddings → tcga, cam16, cam17", () => {
         const pn = p % 3;
         slides.push({ id: `patient_${String(p).padStart(3, "0")}_node_${n}`, dataset: "camelyon17", label: `pN${pn}`, patient: `patient_${String(p).padStart(3, "0")}`, group: `center_${p % 4}`, cls: pn, extra: { pn } });
       }
+    for (let i = 0; i < 30; i++) slides.push({ id: `panda_${String(i).padStart(3, "0")}`, dataset: "panda", label: String(i % 6), patient: `panda_${i}`, group: i % 2 ? "karolinska" : "radboud", cls: i % 6, extra: { isup_grade: i % 6 } });
     for (const s of slides) {
       const files: string[] = [];
       for (const [scale, n] of [[0.5, 12], [2, 4]] as const) {
         const f = new Float32Array(n * DIM);
-        for (let t = 0; t < n; t++) for (let j = 0; j < DIM; j++) f[t * DIM + j] = gauss() + (j < 3 && j === s.cls ? 3 : 0);
+        for (let t = 0; t < n; t++) for (let j = 0; j < DIM; j++) f[t * DIM + j] = gauss() + (s.dataset === "panda" ? (j < 6 ? 1.5 * s.cls * (j === 0 ? 1 : 0) : 0) : j < 3 && j === s.cls ? 3 : 0);
         const coords = Float64Array.from({ length: n * 2 }, (_, k) => 512 * (k + 1));
         const rel = `features/enc/${scale === 0.5 ? "scale0p5" : "scale2p0"}/${s.id}.h5`;
         await backbone.writeFeatureFile(join(ws, rel), { features: f, coords, n, dim: DIM }, { slideId: s.id, scale, level: 0, tileSize: 256, backboneId: "enc", weightsSha256: "0", manifestSha256: "0" });
@@ -55,13 +58,14 @@ describe("evaluation chain: embeddings → tcga, cam16, cam17", () => {
       }
       const row = { slide_id: s.id, dataset: s.dataset, label: s.label, patient_id: s.patient, group: s.group || null, mpp: 0.5, ...s.extra };
       await writeMarker(ctx.ws, { stage: "manifest", unit: s.id, fingerprint: `m-${s.id}`, status: "done", outputs: [], counts: {}, row, seconds: 0, finishedAt: "" });
-      await writeMarker(ctx.ws, { stage: "features", unit: s.id, fingerprint: `f-${s.id}`, status: "done", outputs: files, counts: {}, row: { ...row, encoder_id: "enc", files }, seconds: 0, finishedAt: "" });
+      await writeMarker(ctx.ws, { stage: s.dataset === "panda" ? "panda-features" : "features", unit: s.id, fingerprint: `f-${s.id}`, status: "done", outputs: files, counts: {}, row: { ...row, encoder_id: "enc", files }, seconds: 0, finishedAt: "" });
     }
     const emb = await runStage(ctx, embeddingsStage);
     expect(emb.status, out.text()).toBe("done");
-    expect(emb.outputs).toEqual(["embeddings/camelyon16.arrow", "embeddings/camelyon17.arrow", "embeddings/tcga.arrow"]);
+    expect(emb.outputs).toEqual(["embeddings/camelyon16.arrow", "embeddings/camelyon17.arrow", "embeddings/panda.arrow", "embeddings/tcga.arrow"]);
 
-    for (const stage of [tcgaStage, cam16Stage, cam17Stage]) {
+    config.settings.panda.epochs = 4;
+    for (const stage of [tcgaStage, cam16Stage, cam17Stage, pandaMilStage, pandaMetricsStage]) {
       const r = await runStage(ctx, stage);
       expect(r.status, `${stage.name}: ${r.message ?? ""}\n${out.text()}`).toBe("done");
       const summary = JSON.parse(await readFile(join(ws, "results", stage.name, "summary.json"), "utf8"));
@@ -78,6 +82,8 @@ describe("evaluation chain: embeddings → tcga, cam16, cam17", () => {
       ["fig4a", await read("cam16/oof.json")],
       ["fig4c", await read("cam17/per_center.json")],
       ["fig4d", await read("cam17/transitions.json")],
+      ["fig4b", await read("panda/per_grade.json")],
+      ["fig4f", await read("panda/by_provider.json")],
       ["supp1", { embeddings: await read("tcga/patient_embeddings.json"), confidence: await read("tcga/oof_confidence.json") }],
     ] as const)
       expect(figures.validateFigureInput(id, input), id).toEqual([]);
@@ -87,5 +93,8 @@ describe("evaluation chain: embeddings → tcga, cam16, cam17", () => {
     const cam16 = await read("cam16/summary.json");
     expect(cam16.metrics[0].value).toBeGreaterThan(0.75);
     expect((await read("cam17/per_center.json")).centers).toHaveLength(4);
+    const panda = await read("panda-mil/summary.json");
+    expect(panda.metrics[0].name).toBe("quadratic-weighted κ");
+    expect((await read("panda/by_provider.json")).providers.map((p: { provider: string }) => p.provider)).toEqual(["karolinska", "radboud"]);
   });
 });

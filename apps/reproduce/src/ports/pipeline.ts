@@ -105,3 +105,21 @@ export interface MilPort {
   readEmbeddings(path: string): Promise<{ rows: { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]; checkpoint: string; kind: string }>;
   tileCentresMm(coordsLevel0: ArrayLike<number>, options: { mppX: number; mppY: number; tileSizeLevel0: number }): Float32Array;
 }
+
+/** @osfm/mil's grading cross-validation (issue 8). */
+export interface GradingPort {
+  crossValidateGrading(
+    cohort: { ids: readonly string[]; bags: readonly SlideBagPort[]; labels: readonly number[]; providers: readonly string[] },
+    metric: (yTrue: readonly number[], yPred: readonly number[]) => number,
+    options: {
+      split: (strata: readonly string[], options: { nSplits: number; shuffle: boolean; seed: number }) => readonly { train: ArrayLike<number>; test: ArrayLike<number> }[];
+      seeds?: readonly number[];
+      nFolds?: number;
+      config?: Record<string, number>;
+      epochs?: number;
+      batchSize?: number;
+      onFold?: (info: { seed: number; fold: number; bestEpoch: number; innerScore: number; testScore: number }) => void;
+    },
+  ): Promise<{ seeds: number[]; oofBySeed: Float64Array[]; ensemble: Float64Array; ensemblePred: number[] }>;
+  oofCsv(cohort: { ids: readonly string[]; labels: readonly number[]; providers: readonly string[] }, proba: Float64Array): string;
+}

@@ -13,6 +13,8 @@ import { cam16Stage } from "./cam16";
 import { cam17Stage } from "./cam17";
 import { tcgaStage } from "./tcga";
 import { embeddingsStage } from "./embeddings";
+import { pandaMilStage } from "./panda-mil";
+import { pandaMetricsStage } from "./panda-metrics";
 
 /** Every stage of the pipeline, by name (the order of execution is STAGE_NAMES). */
 export function createStageRegistry(): Map<StageName, Stage> {
@@ -31,8 +33,8 @@ export function createStageRegistry(): Map<StageName, Stage> {
     cam17Stage,
     cam16Stage,
     featureStage({ name: "panda-features", nb: "NB10", title: "PANDA tile features (initial backbone, as the original)", deps: ["tiles"], datasets: ["panda"], weights: initialWeights }) as unknown as Stage,
-    pendingStage({ name: "panda-mil", nb: "NB11", title: "PANDA ISUP grading (attention MIL)", kind: "cohort", deps: ["panda-features"], needs: { mil: ["AttentionMil"] } }),
-    pendingStage({ name: "panda-metrics", nb: "NB12", title: "PANDA OOF metrics", kind: "cohort", deps: ["panda-mil"], needs: { stats: ["rocAucOvr", "averagePrecision", "cohenKappa"] } }),
+    pandaMilStage,
+    pandaMetricsStage,
     figuresStage,
     reportStage,
   ];
