@@ -15,6 +15,8 @@ const codecs = new Map<number, () => Promise<Codec>>([
   [Compression.Deflate, async () => deflateCodec],
   [Compression.PackBits, async () => packBitsCodec],
   [Compression.Zstd, async () => zstdCodec],
+  [Compression.Jpeg2000YCbCr, async () => ((await import("./jp2k")).jp2kCodecs[0] as [number, Codec])[1]],
+  [Compression.Jpeg2000Rgb, async () => ((await import("./jp2k")).jp2kCodecs[1] as [number, Codec])[1]],
 ]);
 
 /** Adds or replaces the codec used for a TIFF compression number. */
