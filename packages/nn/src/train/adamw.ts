@@ -75,9 +75,10 @@ export class AdamW {
 
   /**
    * One update from `grads` (by parameter name; missing names are skipped, as PyTorch skips
-   * parameters whose grad is None). `lrFactor` scales every group's lr (schedules).
+   * parameters whose grad is None). `lrFactor` scales every group's lr (schedules); `gradScale`
+   * multiplies every gradient on the fly (global-norm clipping without an extra pass).
    */
-  step(grads: ReadonlyMap<string, Float32Array>, lrFactor = 1): void {
+  step(grads: ReadonlyMap<string, Float32Array>, lrFactor = 1, gradScale = 1): void {
     this.stepCount++;
     const t = this.stepCount;
     const b1 = this.beta1;
@@ -94,7 +95,7 @@ export class AdamW {
       const p = s.p.data;
       const eps = this.eps;
       for (let i = 0; i < p.length; i++) {
-        const gi = g[i] as number;
+        const gi = (g[i] as number) * gradScale;
         const mi = b1 * (m[i] as number) + (1 - b1) * gi;
         const vi = b2 * (v[i] as number) + (1 - b2) * gi * gi;
         m[i] = mi;

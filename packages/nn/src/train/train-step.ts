@@ -2,6 +2,8 @@ import { grad } from "../autodiff/grad.js";
 import { Graph, type GraphOptions, type Tensor } from "../graph/graph.js";
 import type { Parameter } from "../graph/parameter.js";
 import type { Module } from "../modules/module.js";
+import { add, mul } from "../ops/elementwise.js";
+import { reduceSum } from "../ops/reduce.js";
 import { type Feed, type RunOutput, Session, type SessionOptions } from "../run/session.js";
 
 /** What a training-graph builder returns: a one-element loss and any extra outputs to fetch. */
@@ -23,9 +25,13 @@ export interface TrainStepOptions extends SessionOptions {
 /** Result of one forward + backward run. */
 export interface TrainStepResult {
   loss: number;
+  /** Σ over all gradients of g², computed by onnxruntime (global-norm clipping and NaN checks without a JS pass). */
+  gradSqSum: number;
   /** The extra outputs requested by the builder. */
   outputs: Record<string, RunOutput>;
 }
+
+const GRAD_SQ_SUM = "grad_sq_sum";
 
 /** Output name of the gradient of parameter `name`. */
 export const gradOutputName = (name: string): string => `grad::${name}`;
@@ -59,6 +65,8 @@ export class TrainStep {
     });
     const gradTensors = grad(spec.loss, used.map(([, t]) => t));
     g.output("loss", spec.loss);
+    const sq = gradTensors.map((t) => reduceSum(mul(t, t), t.shape.map((_, i) => i)));
+    g.output(GRAD_SQ_SUM, sq.length ? sq.reduce((a, b) => add(a, b)) : g.scalar(0));
     const extra = Object.keys(spec.outputs ?? {});
     for (const [name, t] of Object.entries(spec.outputs ?? {})) g.output(name, t);
     const params = new Map<string, Parameter>();
@@ -82,7 +90,7 @@ export class TrainStep {
     const outputs: Record<string, RunOutput> = {};
     for (const name of this.extra) outputs[name] = res[name] as RunOutput;
     const lossData = res.loss?.data;
-    return { loss: Number(lossData?.[0] ?? Number.NaN), outputs };
+    return { loss: Number(lossData?.[0] ?? Number.NaN), gradSqSum: Number(res[GRAD_SQ_SUM]?.data[0] ?? Number.NaN), outputs };
   }
 
   /** Frees the session. */

@@ -20,7 +20,7 @@ export interface TrainerOptions {
   onNonFinite?: "throw" | "skip";
 }
 
-/** Result of one micro-step. */
+/** Result of one micro-step. (Clipping is applied inside the AdamW pass: `step.grads` keep the unclipped values.) */
 export interface MicroStepResult {
   loss: number;
   outputs: Record<string, RunOutput>;
@@ -65,7 +65,7 @@ export class Trainer {
   async microStep(feeds: Record<string, Feed>): Promise<MicroStepResult> {
     const { maxGradNorm = Number.POSITIVE_INFINITY, schedule = () => 1, ema, onNonFinite = "throw" } = this.options;
     const t0 = performance.now();
-    const { loss, outputs } = await this.step.run(feeds);
+    const { loss, outputs, gradSqSum } = await this.step.run(feeds);
     const t1 = performance.now();
     const stepIndex = this.optimizer.stepCount;
     const result = (over: Partial<MicroStepResult>): MicroStepResult => ({
@@ -94,14 +94,16 @@ export class Trainer {
       grads = this.accum;
     }
     this.micro = 0;
-    const gradNorm = clipGradNorm(grads.values(), maxGradNorm);
+    // without accumulation the norm comes from the graph and clipping is folded into the AdamW pass
+    const gradNorm = this.accum ? clipGradNorm(grads.values(), maxGradNorm) : Math.sqrt(gradSqSum);
     if (this.poisoned || !Number.isFinite(gradNorm)) {
       this.poisoned = false;
       if (onNonFinite === "throw") throw new NonFiniteError(stepIndex, "grad-norm", gradNorm);
       return result({ gradNorm, skipped: true });
     }
+    const clipCoef = !this.accum && Number.isFinite(maxGradNorm) ? Math.min(1, maxGradNorm / (gradNorm + 1e-6)) : 1;
     const lrFactor = schedule(stepIndex);
-    this.optimizer.step(grads, lrFactor);
+    this.optimizer.step(grads, lrFactor, clipCoef);
     if (ema) ema.ema.update(ema.momentum(stepIndex));
     return result({ optimizerStep: stepIndex, gradNorm, lrFactor });
   }
