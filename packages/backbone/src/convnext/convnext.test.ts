@@ -136,3 +136,20 @@ describe("inference off the main thread", () => {
     await encoder.close();
   });
 });
+
+describe("float16 option", () => {
+  it("rounds weights to half precision: its own cache id, features within 1e-2 of float32", async () => {
+    const f32 = await createEncoder({ arch: "convnext_reduced", weights: reducedWeights, threads: 1 });
+    const f16 = await createEncoder({ arch: "convnext_reduced", weights: reducedWeights, threads: 1, dtype: "float16" });
+    expect(f16.dtype).toBe("float16");
+    expect(f16.fingerprint).toBe(f32.fingerprint);
+    expect(f16.id).not.toBe(f32.id);
+    const tiles = referenceTiles(2);
+    const a = await f32.encode(tiles, 2);
+    const b = await f16.encode(tiles, 2);
+    const err = maxRelativeError(b, a);
+    expect(err).toBeGreaterThan(0);
+    expect(err).toBeLessThan(1e-2);
+    await Promise.all([f32.close(), f16.close()]);
+  });
+});

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { BackboneError } from "../errors";
 import { sha256Bytes } from "../fingerprint";
-import type { Normalization } from "../preprocess/normalize";
+import { roundToFloat16InPlace } from "../float16";
+import { IMAGENET_NORMALIZATION, tilesToTensor, type Normalization } from "../preprocess/normalize";
 import type { FeatureDtype } from "../types";
 import type { Encoder } from "./encoder";
 import { openOnnxEncoder } from "./onnx-session";
@@ -76,15 +77,31 @@ async function buildArchitecture(
   }
   const arch = await load();
   const { model, fingerprint } = await arch.build({ weights, seed: options.seed, dtype: options.dtype, finalNorm: options.finalNorm });
-  return openOnnxEncoder({
+  const encoder = await openOnnxEncoder({
     model,
     source: weights?.source ?? `${options.arch} (seed ${options.seed})`,
-    backbone: options.finalNorm ? `${options.arch}_norm` : options.arch,
+    backbone: `${options.arch}${options.finalNorm ? "_norm" : ""}${options.dtype === "float16" ? "_fp16" : ""}`,
     fingerprint,
     threads: options.threads,
     ...(options.normalization === undefined ? {} : { normalization: options.normalization }),
     defaultInputSize: arch.inputSize,
   });
+  if (options.dtype === "float32") return encoder;
+  // float16: weights and the preprocessed input hold half-precision values (as CUDA autocast would give the
+  // original); the graph still computes in float32, since CPU kernels for half precision are slow or missing.
+  const side = encoder.inputSize;
+  const norm = options.normalization ?? IMAGENET_NORMALIZATION;
+  return {
+    ...encoder,
+    dtype: "float16",
+    async encode(tiles: Uint8Array, n: number) {
+      if (tiles.length !== n * side * side * 3) {
+        throw new BackboneError("BAD_INPUT", `tiles hold ${tiles.length} bytes; expected ${n} × ${side} × ${side} × 3 RGB (HWC)`);
+      }
+      return encoder.encodeTensor(roundToFloat16InPlace(tilesToTensor(tiles, n, side, norm)), n);
+    },
+    encodeTensor: (input: Float32Array, n: number) => encoder.encodeTensor(roundToFloat16InPlace(input.slice()), n),
+  };
 }
 
 /** Weight file formats by extension. */
