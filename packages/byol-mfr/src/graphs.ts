@@ -1,0 +1,92 @@
+import { concat, type Graph, gather, mul, sub, type Tensor, TrainStep } from "@osfm/nn";
+import type { MilTransformerNet } from "@osfm/mil";
+import { Graph as NnGraph, Session } from "@osfm/nn";
+import { byolMfrObjective } from "./loss";
+import type { StudentModel, TeacherModel } from "./models";
+import type { TrainableConvNeXt } from "./convnext";
+
+/** Options shared by the graph builders. */
+export interface GraphBuildOptions {
+  /** Dropout / stochastic-depth seed of the training graph. */
+  seed: number;
+  threads: number;
+  lambdaMfr: number;
+}
+
+/**
+ * Phase-1 student step: inputs `x` [N, T, D] (views, masked rows zeroed), `pos`, `pad`, `masked` [N, T, 1],
+ * and the targets of {@link byolMfrObjective}; one session computes the loss and every gradient.
+ */
+export function phase1StudentStep(student: StudentModel, options: GraphBuildOptions): Promise<TrainStep> {
+  const { seed, threads, lambdaMfr } = options;
+  return TrainStep.create(
+    student,
+    (g) => {
+      const out = student.aggregator.forwardInputs(g);
+      const masked = g.input("masked", ["batch", "tokens", 1]);
+      const t = byolMfrObjective(g, out, student.decoder, masked, out.pad, lambdaMfr);
+      return { loss: t.loss, outputs: { loss_byol: t.lossByol, loss_mfr: t.lossMfr } };
+    },
+    { seed, intraOpThreads: threads },
+  );
+}
+
+/** Phase-1 teacher: an eval-mode (dropout off) session with outputs `projected` [N, D] and `tokens` [N, T, D]. */
+export function phase1TeacherSession(teacher: TeacherModel, threads: number): Promise<Session> {
+  const g = teacher.bind(new NnGraph({ training: false, name: "teacher" }));
+  const out = teacher.aggregator.forwardInputs(g);
+  g.output("projected", out.projected);
+  g.output("tokens", out.tokens);
+  return Session.create(g, { intraOpThreads: threads });
+}
+
+/**
+ * Tile features laid out as a padded bag: `images` [M, 3, S, S] → features [M, D], a zero row appended,
+ * gathered by `index` [B, T] int64 (M = padding) → [B, T, D].
+ */
+function tileBag(g: Graph, backbone: TrainableConvNeXt, side: number): { features: Tensor; images: Tensor } {
+  const images = g.input("images", ["tiles", 3, side, side]);
+  const index = g.input("index", ["batch", "tokens"], "int64");
+  const feats = backbone.forward(images);
+  const zero = g.constant(new Float32Array(backbone.outDim), [1, backbone.outDim], "float32", "zero_row");
+  return { features: gather(concat([feats, zero], 0), index, 0), images };
+}
+
+/**
+ * Phase-2 student step: tiles → trainable ConvNeXt (train mode: stochastic depth) → masked bag →
+ * aggregator → BYOL + MFR objective. Inputs `images`, `index`, `pos`, `pad`, `masked` and the targets.
+ */
+export function phase2StudentStep(student: StudentModel, side: number, options: GraphBuildOptions): Promise<TrainStep> {
+  const { seed, threads, lambdaMfr } = options;
+  const backbone = student.backbone;
+  if (!backbone) throw new Error("phase2StudentStep: the student has no backbone");
+  return TrainStep.create(
+    student,
+    (g) => {
+      const { features } = tileBag(g, backbone, side);
+      const pos = g.input("pos", ["batch", "tokens", 3]);
+      const pad = g.input("pad", ["batch", "tokens"], "bool");
+      const masked = g.input("masked", ["batch", "tokens", 1]);
+      const x = mul(features, sub(1, masked));
+      const out = student.aggregator.forward(x, pos, pad);
+      const t = byolMfrObjective(g, out, student.decoder, masked, pad, lambdaMfr);
+      return { loss: t.loss, outputs: { loss_byol: t.lossByol, loss_mfr: t.lossMfr } };
+    },
+    { seed, intraOpThreads: threads },
+  );
+}
+
+/** Phase-2 teacher: EMA backbone + EMA aggregator in eval mode on the unmasked tiles; outputs `features`, `projected`, `tokens`. */
+export function phase2TeacherSession(teacher: TeacherModel, side: number, threads: number): Promise<Session> {
+  const backbone = teacher.backbone;
+  if (!backbone) throw new Error("phase2TeacherSession: the teacher has no backbone");
+  const g = teacher.bind(new NnGraph({ training: false, name: "teacher_p2" }));
+  const { features } = tileBag(g, backbone, side);
+  const pos = g.input("pos", ["batch", "tokens", 3]);
+  const pad = g.input("pad", ["batch", "tokens"], "bool");
+  const out = (teacher.aggregator as MilTransformerNet).forward(features, pos, pad);
+  g.output("features", features);
+  g.output("projected", out.projected);
+  g.output("tokens", out.tokens);
+  return Session.create(g, { intraOpThreads: threads });
+}
