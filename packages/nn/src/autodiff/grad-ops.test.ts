@@ -20,6 +20,7 @@ const float64Cases: Case[] = [
   ["Sub (broadcast [4]-[2,3,4])", [I("a", [4]), I("b", [2, 3, 4])], (_g, x) => E.sub(t(x, 0), t(x, 1))],
   ["Mul (broadcast [2,1,4]*[3,1])", [I("a", [2, 1, 4]), I("b", [3, 1])], (_g, x) => E.mul(t(x, 0), t(x, 1))],
   ["Div (broadcast [2,3]/[3])", [I("a", [2, 3]), I("b", [3], { positive: true })], (_g, x) => E.div(t(x, 0), t(x, 1))],
+  ["Mul (same tensor twice: x·x)", [I("a", [3, 4])], (_g, x) => E.mul(t(x, 0), t(x, 0))],
   ["Neg", [I("a", [3, 4])], (_g, x) => E.neg(t(x, 0))],
   ["Exp", [I("a", [3, 4])], (_g, x) => E.exp(t(x, 0))],
   ["Log", [I("a", [3, 4], { positive: true })], (_g, x) => E.log(t(x, 0))],
