@@ -42,6 +42,8 @@ interface Slot {
   v: Float32Array;
   group: ParamGroup;
   decay: boolean;
+  /** Updates this parameter received (PyTorch keeps the count per parameter). */
+  t: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export class AdamW {
       const group = made.find((m) => m.spec.match(name, p))?.group ?? fallback;
       group.names.push(name);
       const n = p.data.length;
-      this.slots.set(name, { p, m: new Float32Array(n), v: new Float32Array(n), group, decay: !(noDecayBiasesAndNorms && p.shape.length <= 1) });
+      this.slots.set(name, { p, m: new Float32Array(n), v: new Float32Array(n), group, decay: !(noDecayBiasesAndNorms && p.shape.length <= 1), t: 0 });
     }
     this.groups = [...made.map((m) => m.group), fallback].filter((g) => g.names.length > 0);
   }
@@ -80,14 +82,14 @@ export class AdamW {
    */
   step(grads: ReadonlyMap<string, Float32Array>, lrFactor = 1, gradScale = 1): void {
     this.stepCount++;
-    const t = this.stepCount;
     const b1 = this.beta1;
     const b2 = this.beta2;
-    const bc1 = 1 - b1 ** t;
-    const invBc2sqrt = 1 / Math.sqrt(1 - b2 ** t);
     for (const [name, s] of this.slots) {
       const g = grads.get(name);
       if (!g) continue;
+      const t = ++s.t;
+      const bc1 = 1 - b1 ** t;
+      const invBc2sqrt = 1 / Math.sqrt(1 - b2 ** t);
       const lr = s.group.lr * lrFactor;
       const decay = s.decay ? 1 - lr * s.group.weightDecay : 1;
       const stepSize = lr / bc1;
@@ -123,6 +125,7 @@ export class AdamW {
       if (!m || !v) throw new Error(`AdamW.loadState: missing moments of "${name}"`);
       s.m.set(m.data);
       s.v.set(v.data);
+      s.t = stepCount;
     }
     this.stepCount = stepCount;
   }
