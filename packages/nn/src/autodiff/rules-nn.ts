@@ -1,5 +1,5 @@
 import type { Tensor } from "../graph/graph.js";
-import { add, cast, div, exp, mul, sqrt, sub } from "../ops/elementwise.js";
+import { add, div, exp, mul, sqrt, sub, where } from "../ops/elementwise.js";
 import { reduceMean, reduceSum } from "../ops/reduce.js";
 import { attrInt, constValues, type GradRule, inp, out } from "./helpers.js";
 
@@ -43,7 +43,7 @@ const dropoutRule: GradRule = (n, [gy]) => {
   if (!gy) return [null, null, null];
   const [p] = constValues(n.inputs[1], "Dropout");
   const mask = out(n, 1);
-  return [mul(mul(gy, cast(mask, gy.dtype)), 1 / (1 - (p ?? 0.5))), null, null];
+  return [mul(gy, where(mask, 1 / (1 - (p ?? 0.5)), gy.graph.scalar(0, gy.dtype))), null, null];
 };
 
 /** Gradient rules of Softmax, LogSoftmax, LayerNormalization and Dropout. */
