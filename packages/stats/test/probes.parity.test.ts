@@ -83,3 +83,20 @@ describe("probe input errors", () => {
     expect(() => new LogisticRegression({ classWeight: { 7: 2 } }).fit([[0], [1]], [0, 1])).toThrow(/label 7/);
   });
 });
+
+describe("LogisticRegression worker threads", () => {
+  it("splitting the loss over a worker thread gives the same fit (|Δcoef| ≤ 1e-9)", () => {
+    const n = 1200;
+    const d = 12;
+    const k = 5;
+    const y = Array.from({ length: n }, (_, i) => i % k);
+    const X = y.map((c, i) => Array.from({ length: d }, (_, j) => (j === c ? 1 : 0) + Math.sin(i * 12.9898 + j * 78.233) * 0.8));
+    const a = new LogisticRegression({ tol: 1e-9 }).fit(X, y);
+    const b = new LogisticRegression({ tol: 1e-9, threads: 1 }).fit(X, y);
+    const diff = Math.max(...a.coef.flatMap((w, c) => Array.from(w, (v, j) => Math.abs(v - b.coef[c]![j]!))));
+    expect(diff).toBeLessThan(1e-9);
+    expect(a.threadsUsed).toBe(1);
+    expect(b.threadsUsed).toBe(2);
+    expect(() => new LogisticRegression({ threads: -1 })).toThrow(StatsInputError);
+  });
+});

@@ -4,6 +4,7 @@ import type { Objective } from "./lbfgs";
 export interface FistaOptions {
   maxIter?: number;
   tol?: number;
+  signal?: AbortSignal;
 }
 
 /**
@@ -11,7 +12,7 @@ export interface FistaOptions {
  * and adaptive restart). Stops when the gradient-mapping step is below `tol` (max norm).
  */
 export function fistaL1(smooth: Objective, x0: Float64Array, lambda: number, penalised: number, options: FistaOptions = {}): { x: Float64Array; iterations: number; converged: boolean } {
-  const { maxIter = 20000, tol = 1e-8 } = options;
+  const { maxIter = 20000, tol = 1e-8, signal } = options;
   const n = x0.length;
   let x = Float64Array.from(x0);
   let y = Float64Array.from(x0);
@@ -26,6 +27,7 @@ export function fistaL1(smooth: Objective, x0: Float64Array, lambda: number, pen
   };
   let Fx = smooth(x, gtmp) + lambda * l1(x);
   for (let it = 1; it <= maxIter; it++) {
+    signal?.throwIfAborted();
     const fy = smooth(y, gy);
     let xNew = new Float64Array(n);
     let fNew = 0;

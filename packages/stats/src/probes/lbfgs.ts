@@ -9,6 +9,8 @@ export interface LbfgsOptions {
   tol?: number;
   /** Number of correction pairs kept. @default 10 */
   memory?: number;
+  /** Aborts between iterations (throws the signal's reason). */
+  signal?: AbortSignal;
 }
 
 /** Outcome of {@link lbfgs}. */
@@ -36,7 +38,7 @@ const maxAbs = (a: Float64Array): number => {
  * convex objectives of the probes.
  */
 export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const { maxIter = 1000, tol = 1e-8, memory = 10 } = options;
+  const { maxIter = 1000, tol = 1e-8, memory = 10, signal } = options;
   const n = x0.length;
   let x: Float64Array = Float64Array.from(x0);
   let g: Float64Array = new Float64Array(n);
@@ -49,6 +51,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {
   let iter = 0;
   let gmax = maxAbs(g);
   while (iter < maxIter && gmax > tol) {
+    signal?.throwIfAborted();
     // two-loop recursion: d = −H ∇f
     d.set(g);
     for (let i = S.length - 1; i >= 0; i--) {

@@ -2,7 +2,8 @@ import { StatsInputError } from "../validate";
 import { toDense, type Dense, type Features } from "./dense";
 import { fistaL1 } from "./fista";
 import { encodeClasses, sampleWeights, type ClassWeight } from "./labels";
-import { lbfgs } from "./lbfgs";
+import { KernelPool } from "./kernel-pool";
+import { lbfgs, type Objective } from "./lbfgs";
 import { binaryObjective } from "./binary-objective";
 import { multinomialObjective } from "./logistic-objective";
 import { checkModel, type ProbeJSON } from "./serial";
@@ -19,6 +20,8 @@ export interface LogisticRegressionOptions {
   maxIter?: number;
   /** Stop when the largest gradient (or prox-gradient step) component of the mean loss is ≤ tol. @default 1e-8 */
   tol?: number;
+  /** Extra worker threads for the multinomial loss (≥ 3 classes, ≥ 1,000 rows); 0 = main thread only. @default 0 */
+  threads?: number;
 }
 
 /** Serialised {@link LogisticRegression}. */
@@ -44,43 +47,57 @@ export class LogisticRegression {
   nIter = 0;
   /** Whether the last fit reached `tol`. */
   converged = false;
+  /** Threads that evaluated the loss in the last fit (1 = main thread only). */
+  threadsUsed = 1;
 
   constructor(options: LogisticRegressionOptions = {}) {
-    const { C = 1, penalty = "l2", classWeight, maxIter, tol = 1e-8 } = options;
+    const { C = 1, penalty = "l2", classWeight, maxIter, tol = 1e-8, threads = 0 } = options;
     if (!(C > 0)) throw new StatsInputError(`LogisticRegression: C must be > 0, got ${C}`, "INVALID");
-    this.options = { C, penalty, classWeight, maxIter, tol };
+    if (!(Number.isInteger(threads) && threads >= 0)) throw new StatsInputError(`LogisticRegression: threads must be an integer ≥ 0, got ${threads}`, "INVALID");
+    this.options = { C, penalty, classWeight, maxIter, tol, threads };
   }
 
-  /** Fits on rows X (n×d) and integer labels y. */
-  fit(X: Features, y: ArrayLike<number>): this {
+  /** Fits on rows X (n×d) and integer labels y; `signal` aborts between solver iterations. */
+  fit(X: Features, y: ArrayLike<number>, fitOptions: { signal?: AbortSignal } = {}): this {
     const x = toDense(X, "LogisticRegression.fit X");
     const { classes, yi } = encodeClasses(y, x.rows, "LogisticRegression.fit");
     const sw = sampleWeights(yi, classes, this.options.classWeight, "LogisticRegression.fit");
-    const { C, penalty, tol } = this.options;
+    const { C, penalty, threads } = this.options;
     const binary = classes.length === 2;
     const k = binary ? 1 : classes.length;
     const d = x.cols;
     const l2 = penalty === "l2" ? 1 / C : 0;
-    const objective = binary ? binaryObjective(x, yi, sw, l2) : multinomialObjective(x, yi, sw, k, l2);
+    let swSum = 0;
+    for (const w of sw) swSum += w;
+    const pool = !binary && threads > 0 && x.rows >= 1000 ? new KernelPool(x.data, d, k, yi, sw, swSum, threads + 1) : undefined;
+    this.threadsUsed = pool?.threadCount ?? 1;
+    try {
+      const objective = binary ? binaryObjective(x, yi, sw, l2) : multinomialObjective(x, yi, sw, k, l2, pool);
+      this.solve(objective, k, d, swSum, fitOptions.signal);
+    } finally {
+      pool?.close();
+    }
+    this.classes = classes;
+    return this;
+  }
+
+  private solve(objective: Objective, k: number, d: number, swSum: number, signal?: AbortSignal): void {
+    const { C, penalty, tol } = this.options;
     const theta0 = new Float64Array(k * d + k);
     let theta: Float64Array;
     if (penalty === "l1") {
-      let swSum = 0;
-      for (const w of sw) swSum += w;
-      const r = fistaL1(objective, theta0, 1 / (C * swSum), k * d, { maxIter: this.options.maxIter ?? 20000, tol });
+      const r = fistaL1(objective, theta0, 1 / (C * swSum), k * d, { maxIter: this.options.maxIter ?? 20000, tol, signal });
       theta = r.x;
       this.nIter = r.iterations;
       this.converged = r.converged;
     } else {
-      const r = lbfgs(objective, theta0, { maxIter: this.options.maxIter ?? 1000, tol });
+      const r = lbfgs(objective, theta0, { maxIter: this.options.maxIter ?? 1000, tol, signal });
       theta = r.x;
       this.nIter = r.iterations;
       this.converged = r.converged;
     }
-    this.classes = classes;
     this.coef = Array.from({ length: k }, (_, c) => theta.slice(c * d, (c + 1) * d));
     this.intercept = theta.slice(k * d);
-    return this;
   }
 
   private check(X: Features): Dense {
