@@ -12,7 +12,7 @@ import { selectStages } from "../src/runner/select";
 import { shardOf } from "../src/runner/shard";
 import { sbatchScript, stagePhases } from "../src/slurm/script";
 import { createStageRegistry } from "../src/stages/registry";
-import { decideMpp } from "../src/stages/manifest-schema";
+import { decideMpp, mppFromTiffResolution } from "../src/stages/manifest-schema";
 import { STAGE_NAMES } from "../src/types";
 import { tempDir, writeTree } from "./helpers";
 
@@ -107,6 +107,10 @@ describe("mpp decision (SPEC Part A)", () => {
     expect(decideMpp(undefined, undefined, 0.3, 40)).toEqual({ mpp: 0.3, source: "assume-mpp" });
     expect(decideMpp(undefined, undefined, undefined, 40)).toEqual({ mpp: 0.25, source: "objective-power:40x" });
     expect(decideMpp(undefined, undefined, undefined, undefined)).toEqual({ mpp: null, source: "missing" });
+    expect(decideMpp(undefined, { mpp: 0.486, source: "provider:radboud" }, undefined, undefined, 0.45)).toEqual({ mpp: 0.45, source: "tiff-resolution" });
+    expect(mppFromTiffResolution({ "tiff.XResolution": "20000", "tiff.ResolutionUnit": "centimeter" })).toBeCloseTo(0.5, 12);
+    expect(mppFromTiffResolution({ "tiff.XResolution": "101600", "tiff.ResolutionUnit": "inch" })).toBeCloseTo(0.25, 12);
+    expect(mppFromTiffResolution({ "tiff.XResolution": "72", "tiff.ResolutionUnit": "none" })).toBeUndefined();
   });
 });
 

@@ -12,6 +12,8 @@ export interface SlidePort {
   readonly levels: readonly { width: number; height: number; downsample: number }[];
   readonly mpp: { x: number; y: number } | undefined;
   readonly objectivePower: number | undefined;
+  /** OpenSlide-style properties (`tiff.XResolution`, `tiff.ResolutionUnit`, …). */
+  readonly properties: Readonly<Record<string, string>>;
   thumbnail(options?: { maxSize?: number }): Promise<RgbaImagePort>;
   close(): Promise<void>;
 }

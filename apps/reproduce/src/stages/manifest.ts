@@ -10,7 +10,7 @@ import { writeArrowRows } from "../io/table";
 import { missingExports, requirePackage } from "../ports/modules";
 import { inShard } from "../runner/shard";
 import type { Stage, Unit } from "../runner/stage";
-import { decideMpp, MANIFEST_SCHEMA } from "./manifest-schema";
+import { decideMpp, MANIFEST_SCHEMA, mppFromTiffResolution } from "./manifest-schema";
 
 type Wsi = import("../ports/wsi").WsiPort;
 
@@ -25,7 +25,7 @@ export const manifestStage: Stage<ManifestUnit> = {
   title: "manifest and provenance",
   kind: "slide",
   deps: ["env"],
-  version: 1,
+  version: 2,
   settings: (c) => ({ providerMpp: c.settings.panda.providerMpp, assumeMpp: c.settings.tiling.assumeMpp ?? null }),
   unavailable: () => missingExports("wsi", ["openSlide"]),
   async plan(ctx) {
@@ -47,13 +47,15 @@ export const manifestStage: Stage<ManifestUnit> = {
     const info = await stat(entry.path);
     const slide = await openSlide(entry.path);
     let probe;
+    let tiffMpp: number | undefined;
     try {
+      tiffMpp = mppFromTiffResolution(slide.properties ?? {});
       const l0 = slide.levels[0]!;
       probe = { width: l0.width, height: l0.height, level_count: slide.levels.length, mpp_x: slide.mpp?.x ?? null, mpp_y: slide.mpp?.y ?? null, vendor: slide.vendor, objective_power: slide.objectivePower ?? null };
     } finally {
       await slide.close();
     }
-    const mpp = decideMpp(probe.mpp_x ?? undefined, entry.fallbackMpp, ctx.config.settings.tiling.assumeMpp, probe.objective_power ?? undefined);
+    const mpp = decideMpp(probe.mpp_x ?? undefined, entry.fallbackMpp, ctx.config.settings.tiling.assumeMpp, probe.objective_power ?? undefined, tiffMpp);
     const row = {
       slide_id: entry.slideId,
       dataset: entry.dataset,
