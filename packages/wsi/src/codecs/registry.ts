@@ -19,9 +19,16 @@ const codecs = new Map<number, () => Promise<Codec>>([
   [Compression.Jpeg2000Rgb, async () => ((await import("./jp2k")).jp2kCodecs[1] as [number, Codec])[1]],
 ]);
 
-/** Adds or replaces the codec used for a TIFF compression number. */
+const builtin = new Map(codecs);
+
+/** Adds or replaces the codec used for a TIFF compression number (decoded on the main thread). */
 export function registerCodec(compression: number, load: () => Promise<Codec>): void {
   codecs.set(compression, load);
+}
+
+/** True when `compression` uses a built-in codec, which decode workers also have. */
+export function isBuiltinCodec(compression: number): boolean {
+  return builtin.get(compression) === codecs.get(compression);
 }
 
 /** True when a codec is registered for `compression`. */

@@ -1,7 +1,7 @@
 import { WsiError } from "../errors";
 import type { TiffImage } from "../tiff/image";
 import type { RgbaImage } from "../types";
-import type { AssociatedSource, TileSource } from "./types";
+import type { AssociatedSource, TileReadOptions, TileSource } from "./types";
 
 /**
  * A pyramid level backed by a tiled TIFF image. `size` overrides the level size when the stored image
@@ -15,8 +15,8 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
     tileHeight: image.tileHeight,
     tilesAcross: image.tilesAcross,
     tilesDown: image.tilesDown,
-    readTile: async (index) => {
-      const tile = await image.readTileRgba(index);
+    readTile: async (index, options) => {
+      const tile = await image.readTileRgba(index, options);
       if (tile !== undefined) clipTile(tile, image, index, size);
       return tile;
     },
@@ -35,13 +35,13 @@ export function clipTile(tile: Uint8Array, image: TiffImage, index: number, size
 }
 
 /** Decodes a whole (usually stripped) TIFF image into one RGBA raster. */
-export async function readWholeImage(image: TiffImage): Promise<RgbaImage> {
+export async function readWholeImage(image: TiffImage, options: TileReadOptions = {}): Promise<RgbaImage> {
   const { width, height, tileWidth, tileHeight } = image;
   const data = new Uint8Array(width * height * 4);
   for (let ty = 0; ty < image.tilesDown; ty++) {
     for (let tx = 0; tx < image.tilesAcross; tx++) {
       const index = ty * image.tilesAcross + tx;
-      const tile = await image.readTileRgba(index);
+      const tile = await image.readTileRgba(index, options);
       if (tile === undefined) continue;
       const x0 = tx * tileWidth;
       const y0 = ty * tileHeight;

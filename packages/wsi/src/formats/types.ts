@@ -1,5 +1,12 @@
 import type { TiffFile } from "../tiff/ifd";
 import type { Mpp, RgbaImage, Vendor } from "../types";
+import type { DecodePool } from "../worker-pool";
+
+/** How a tile read may be run: decode worker pool and cancellation. */
+export interface TileReadOptions {
+  pool?: DecodePool;
+  signal?: AbortSignal;
+}
 
 /** A tiled raster the region reader can paint from: level pixels in tiles of `tileWidth × tileHeight`. */
 export interface TileSource {
@@ -10,7 +17,7 @@ export interface TileSource {
   tilesAcross: number;
   tilesDown: number;
   /** Decoded RGBA of tile `index` (`tileWidth × tileHeight`), undefined when the file has no data for it. */
-  readTile(index: number): Promise<Uint8Array | undefined>;
+  readTile(index: number, options?: TileReadOptions): Promise<Uint8Array | undefined>;
 }
 
 /** An associated image (label, macro, thumbnail): its size and a reader. */

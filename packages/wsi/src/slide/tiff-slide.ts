@@ -4,6 +4,7 @@ import type { FileSource } from "../io/file-source";
 import type { SlideLayout, TileSource } from "../formats/types";
 import { formatG17, formatShortest } from "../formats/format-number";
 import type { LevelInfo, Mpp, OpenSlideOptions, RegionRequest, RgbaImage, Slide, Vendor } from "../types";
+import { DecodePool } from "../worker-pool";
 import { readRegionPixels } from "./read-region";
 import { TileCache } from "./tile-cache";
 import { bestLevelForDownsample, thumbnailSize } from "./thumbnail-size";
@@ -24,10 +25,12 @@ export class LayoutSlide implements Slide {
   private readonly layout: SlideLayout;
   private readonly source: FileSource;
   private readonly cache: TileCache;
+  private readonly pool: DecodePool | undefined;
   private closed = false;
 
   constructor(source: FileSource, layout: SlideLayout, options: OpenSlideOptions = {}) {
-    const { cacheBytes = DEFAULT_CACHE_BYTES } = options;
+    const { cacheBytes = DEFAULT_CACHE_BYTES, workers = 0 } = options;
+    this.pool = workers > 0 ? new DecodePool(workers) : undefined;
     this.source = source;
     this.path = source.path;
     this.layout = layout;
@@ -92,7 +95,9 @@ export class LayoutSlide implements Slide {
 
   private async fetchTile(level: number, source: TileSource, index: number, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     this.check(signal);
-    const tile = await this.cache.get(`${level}/${index}`, async () => (await source.readTile(index)) ?? null);
+    // The decode is shared by concurrent readers, so one reader's abort must not cancel it: race instead.
+    const shared = this.cache.get(`${level}/${index}`, async () => (await source.readTile(index, { pool: this.pool })) ?? null);
+    const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
     return tile ?? undefined;
   }
 
@@ -126,9 +131,23 @@ export class LayoutSlide implements Slide {
     this.closed = true;
     this.cache.clear();
     try {
+      await this.pool?.close();
       await this.layout.close?.();
     } finally {
       await this.source.close();
     }
   }
+}
+
+/** Resolves like `p`, or rejects with `ABORTED` as soon as `signal` aborts. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal, path: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new WsiError("ABORTED", path, "read aborted", { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new WsiError("ABORTED", path, "read aborted", { cause: signal.reason }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener("abort", onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener("abort", onAbort); reject(e); },
+    );
+  });
 }

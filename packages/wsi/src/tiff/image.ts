@@ -1,9 +1,9 @@
 import { WsiError } from "../errors";
-import { getCodec } from "../codecs/registry";
-import type { DecodedPixels } from "../codecs/types";
+import { hasCodec, isBuiltinCodec } from "../codecs/registry";
+import { type DecodeTask, runDecodeTask } from "../decode-task";
+import type { TileReadOptions } from "../formats/types";
 import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
 import { Compression, Photometric, Tag } from "./tags";
-import { toRgba } from "./to-rgba";
 
 /**
  * One raster of a TIFF (a pyramid level or an associated image), tiled or stripped.
@@ -84,22 +84,25 @@ export class TiffImage {
   }
 
   /** Decodes tile `index` into RGBA `tileWidth × tileHeight` (undefined for a missing tile). */
-  async readTileRgba(index: number): Promise<Uint8Array | undefined> {
+  async readTileRgba(index: number, options: TileReadOptions = {}): Promise<Uint8Array | undefined> {
     const raw = await this.readRaw(index);
     if (raw === undefined) return undefined;
-    return this.decodeRgba(raw, index);
+    return this.decodeRgba(raw, index, options);
   }
 
-  /** Decodes already-read compressed bytes of tile `index` into RGBA. */
-  async decodeRgba(raw: Uint8Array, index: number): Promise<Uint8Array> {
+  /** Decodes already-read compressed bytes of tile `index` into RGBA (in the pool's workers when given). */
+  decodeRgba(raw: Uint8Array, index: number, options: TileReadOptions = {}): Promise<Uint8Array> {
     const path = this.tiff.source.path;
-    const codec = await getCodec(this.compression);
-    if (codec === undefined) throw new WsiError("UNSUPPORTED_COMPRESSION", path, `unsupported TIFF compression ${this.compression}`);
+    if (!hasCodec(this.compression)) {
+      return Promise.reject(new WsiError("UNSUPPORTED_COMPRESSION", path, `unsupported TIFF compression ${this.compression}`));
+    }
     const row = Math.floor(index / this.tilesAcross);
     const stripHeight = this.tiled ? this.tileHeight : Math.min(this.tileHeight, this.height - row * this.tileHeight);
-    let pixels: DecodedPixels;
-    try {
-      pixels = await codec.decode(raw, {
+    const task: DecodeTask = {
+      compression: this.compression,
+      raw,
+      what: `${this.tiled ? "tile" : "strip"} ${index} of IFD at byte ${this.ifd.offset}`,
+      ctx: {
         path,
         width: this.tileWidth,
         height: stripHeight,
@@ -107,12 +110,20 @@ export class TiffImage {
         bitsPerSample: this.bitsPerSample,
         photometric: this.photometric,
         jpegTables: this.jpegTables,
-      });
-    } catch (cause) {
-      if (cause instanceof WsiError) throw cause;
-      throw new WsiError("DECODE_FAILED", path, `cannot decode ${this.tiled ? "tile" : "strip"} ${index} of IFD at byte ${this.ifd.offset} (${codec.name}): ${(cause as Error).message}`, { cause });
-    }
-    return toRgba(pixels, this, path);
+      },
+      layout: {
+        tileWidth: this.tileWidth,
+        tileHeight: this.tileHeight,
+        photometric: this.photometric,
+        samplesPerPixel: this.samplesPerPixel,
+        bitsPerSample: this.bitsPerSample,
+        predictor: this.predictor,
+        extraSamples: this.extraSamples,
+      },
+    };
+    const { pool, signal } = options;
+    if (pool !== undefined && isBuiltinCodec(this.compression)) return pool.run(task, signal);
+    return runDecodeTask(task);
   }
 }
 
