@@ -63,3 +63,5 @@ export type { CenterFold } from "./protocol/camelyon17";
 export { metricsByGroup, summarize } from "./protocol/group-metrics";
 export type { GroupMetric, GroupMetricRow } from "./protocol/group-metrics";
 export { alignProba, argmaxLabels, OofCollector } from "./protocol/oof";
+export { ordinalThresholdMetrics } from "./protocol/panda";
+export type { ThresholdMetrics } from "./protocol/panda";

@@ -180,3 +180,18 @@ describe("TCGA-style protocol: SGKF by TSS over seeds, scaler + logistic probe, 
     expect(ci.high - ci.low).toBeGreaterThan(0);
   });
 });
+
+describe("PANDA threshold-wise metrics (NB12)", () => {
+  it("scores grade ≥ t with the upper probability mass; undefined cuts are NaN", async () => {
+    const { ordinalThresholdMetrics, rocAuc: auc } = await import("../src/index");
+    const y = [0, 1, 2, 2, 1, 0];
+    const p = [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.2, 0.7], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1], [0.6, 0.3, 0.1]];
+    const [t1, t2] = ordinalThresholdMetrics(y, p, [1, 2]);
+    expect(t1!.prevalence).toBeCloseTo(4 / 6, 15);
+    expect(t1!.auroc).toBe(auc(y.map((v) => (v >= 1 ? 1 : 0)), p.map((r) => r[1]! + r[2]!)));
+    expect(t2!.auroc).toBe(1);
+    const [t3] = ordinalThresholdMetrics([0, 0, 0], [[1, 0, 0], [0.5, 0.5, 0], [0.2, 0.4, 0.4]], [2]);
+    expect(t3!.auroc).toBeNaN();
+    expect(() => ordinalThresholdMetrics(y, p, [3])).toThrow(/threshold 3/);
+  });
+});

@@ -5,4 +5,4 @@ export interface Fold {
 }
 
 /** Labels or group ids: numbers, or strings (ordered like NumPy's `np.unique`: by code unit). */
-export type Keys = ArrayLike<number> | readonly string[];
+export type Keys = ArrayLike<number | string>;
