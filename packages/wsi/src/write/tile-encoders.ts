@@ -52,8 +52,19 @@ const deflateEncoder: TileEncoder = {
   },
 };
 
+const noneEncoder: TileEncoder = {
+  compression: Compression.None,
+  tags() {
+    return [{ tag: Tag.PhotometricInterpretation, type: FieldType.SHORT, values: [Photometric.Rgb] }];
+  },
+  async encode(rgb) {
+    return rgb;
+  },
+};
+
 /** Tile codecs by name. Add an entry to support another codec in {@link writeSlide}. */
 export const tileEncoders = new Map<string, TileEncoder>([
   ["jpeg", jpegEncoder],
   ["deflate", deflateEncoder],
+  ["none", noneEncoder],
 ]);

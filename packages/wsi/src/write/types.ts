@@ -31,7 +31,7 @@ export interface SlideSource {
 export type SlideFileFormat = "svs" | "tiff";
 
 /** Tile codec, by name; see {@link tileEncoders}. */
-export type TileCompression = "jpeg" | "deflate";
+export type TileCompression = "jpeg" | "deflate" | "none";
 
 /** Progress of {@link writeSlide}, in level-0 rows read from the source. */
 export interface WriteProgress {

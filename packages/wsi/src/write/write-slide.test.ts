@@ -236,3 +236,36 @@ describe("writeSlide errors and atomicity", () => {
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
   });
 });
+
+// Writes a > 4 GiB uncompressed slide to check the automatic switch to BigTIFF with OpenSlide.
+// Slow (≈ 4.3 GB on disk): run with OSFM_LONG=1.
+describe.runIf(process.env.OSFM_LONG === "1")("writeSlide: automatic BigTIFF past 4 GiB", () => {
+  it("switches to BigTIFF and OpenSlide reads tiles stored beyond 4 GiB", async () => {
+    const width = 48_000;
+    const height = 32_000; // 4.6e9 bytes of RGB
+    const path = join(dir, "huge.tiff");
+    const source: SlideSource = {
+      width,
+      height,
+      readRegion(x0, y0, w, h) {
+        const out = new Uint8Array(w * h * 3);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x += 64) out.fill(((x0 + x) >> 6) ^ ((y0 + y) >> 6), (y * w + x) * 3, (y * w + Math.min(w, x + 64)) * 3);
+        return out;
+      },
+    };
+    const result = await writeSlide(path, source, { format: "tiff", compression: "none", thumbnailMaxSize: 0 });
+    expect(result.bigTiff).toBe(true);
+    expect(result.bytes).toBeGreaterThan(2 ** 32);
+    const region: Region = [width - 100, height - 100, 0, 64, 64];
+    const { meta, pixels } = probe(path, [region]);
+    expect(meta.levels[0]).toEqual([width, height]);
+    const got = pixels[0] as Uint8Array;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        const v = ((region[0] + x) >> 6) ^ ((region[1] + y) >> 6);
+        expect(got[(y * 64 + x) * 4]).toBe(v & 255);
+      }
+    }
+    rmSync(path);
+  }, 1_800_000);
+});

@@ -122,7 +122,7 @@ function buildIfds(writers: LevelWriter[], associated: Associated[], source: Sli
     width: source.width,
     height: source.height,
     tileSize: opts.tileSize,
-    compressionLabel: opts.compression === "jpeg" ? "JPEG/RGB" : "Deflate/RGB",
+    compressionLabel: ({ jpeg: "JPEG/RGB", deflate: "Deflate/RGB", none: "RAW/RGB" } as Record<string, string>)[opts.compression] ?? opts.compression,
     quality: opts.settings.quality,
     mpp: opts.mpp?.x,
     objectivePower: source.objectivePower,
