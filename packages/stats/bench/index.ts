@@ -30,7 +30,7 @@ const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * M
 function aurocBootstrap(): void {
   const n = 10_000;
   const k = 31;
-  const B = reduced ? 50 : 1000;
+  const B = reduced ? 100 : 1000;
   const r = rng(1);
   const y = Int32Array.from({ length: n }, (_, i) => (i < k ? i : Math.floor(r() * k)));
   const probs: Float64Array[] = [];
