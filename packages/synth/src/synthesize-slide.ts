@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { writeSlide } from "@osfm/wsi";
 import { renderLabel, renderMacro } from "./associated";
 import { writeFileAtomic, writeGrayPng } from "./atomic";
+import { computeFields, type SlideFields } from "./fields";
 import { computeMasks } from "./masks";
 import { planLayout } from "./layout";
 import { defaultWorkers, inlineRenderer, workerRenderer } from "./region-source";
@@ -28,11 +29,14 @@ function maxDiameter(poly: [number, number][]): number {
 export async function synthesizeSlide(path: string, options: SynthesizeSlideOptions = {}): Promise<SlideTruth> {
   const { format = "svs", quality = 90, associatedImages = true, workers = defaultWorkers() } = options;
   const layout = planLayout(options);
-  const ctx = createRenderContext(layout);
+  // With workers, this thread needs only the fields (masks, macro); the workers build full contexts.
+  const fields = workers > 0 ? computeFields(layout) : undefined;
+  const ctx = workers > 0 ? undefined : createRenderContext(layout);
+  const slideFields = (fields ?? ctx?.fields) as SlideFields;
   const objectivePower = options.objectivePower ?? (layout.mpp <= 0.3 ? 40 : 20);
   const label = renderLabel(layout);
-  const svsExtras = format === "svs" && associatedImages ? { label, macro: renderMacro(layout, ctx.fields, label) } : {};
-  const renderer = workers > 0 ? workerRenderer(options, workers, layout.heightPx) : inlineRenderer(ctx);
+  const svsExtras = format === "svs" && associatedImages ? { label, macro: renderMacro(layout, slideFields, label) } : {};
+  const renderer = ctx ? inlineRenderer(ctx) : workerRenderer(options, workers, layout.heightPx);
   try {
     await writeSlide(
       path,
@@ -56,7 +60,7 @@ export async function synthesizeSlide(path: string, options: SynthesizeSlideOpti
     await renderer.close();
   }
   const stem = truthStem(path);
-  const masks = computeMasks(layout, ctx.fields);
+  const masks = computeMasks(layout, slideFields);
   await writeGrayPng(`${stem}.tissue.png`, masks.tissue, masks.width, masks.height);
   await writeGrayPng(`${stem}.pen.png`, masks.pen, masks.width, masks.height);
   await writeGrayPng(`${stem}.lesion.png`, masks.lesion, masks.width, masks.height);
