@@ -100,6 +100,7 @@ export async function gradCheck(
     }
   }
   await session.release();
+  if (process.env.OSFM_PRINT) process.stdout.write(`gradcheck ${dtype} worst ${worst.toExponential(2)} (${inputs.map((i) => i.name).join(",")})\n`);
   return { worst, checks: details.length, details };
 }
 
