@@ -5,7 +5,7 @@
 export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Record<string, unknown>>> = {
   tiny: {
     qc: { thumbnailMaxSide: 512 },
-    tiling: { tokens05: 48, tokens20: 16 },
+    tiling: { tokens05: 24, tokens20: 8 },
     features: { batchSize: 16 },
     pretrain: { epochsPhase1: 1, epochsPhase2: 0, warmupSteps: 2, layers: 1, batchSlides: 2 },
     evaluation: { seeds: [42], folds: 3, bootstrap: 200 },
@@ -13,9 +13,9 @@ export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Rec
   },
   demo: {
     qc: { thumbnailMaxSide: 768 },
-    tiling: { tokens05: 160, tokens20: 48 },
+    tiling: { tokens05: 48, tokens20: 16 },
     features: { batchSize: 32 },
-    pretrain: { epochsPhase1: 2, epochsPhase2: 1, warmupSteps: 10, layers: 2, batchSlides: 3 },
+    pretrain: { epochsPhase1: 3, epochsPhase2: 0, warmupSteps: 10, layers: 2, batchSlides: 3 },
     evaluation: { seeds: [42, 123, 456], folds: 5, bootstrap: 500 },
     panda: { epochs: 8 },
   },

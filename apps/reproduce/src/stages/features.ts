@@ -75,3 +75,17 @@ export const initialWeights: WeightsChoice = async (ctx) => {
   const w = ctx.config.settings.features.weights;
   return w ? { weights: w, label: `file:${w}` } : { label: `random-init:seed${ctx.config.seed}` };
 };
+
+/**
+ * The phase-2 backbone of the pretrain stage (the step the original describes but never does); when
+ * pretraining had no phase 2 the backbone did not change, so the initial one is used (and its cached
+ * features are reused as they are, by fingerprint).
+ */
+export const pretrainedWeights: WeightsChoice = async (ctx) => {
+  const { readStageMarkers } = await import("../runner/markers");
+  const m = (await readStageMarkers(ctx.ws, "pretrain")).get("cohort");
+  if (!m || m.status !== "done") return undefined;
+  const backbone = m.row?.backbone;
+  if (typeof backbone === "string") return { weights: ctx.ws.path(backbone), label: `pretrained:${String(m.row?.backbone_encoder_id ?? m.fingerprint)}` };
+  return initialWeights(ctx);
+};

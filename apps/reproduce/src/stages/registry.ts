@@ -1,12 +1,11 @@
 import type { Stage } from "../runner/stage";
 import type { StageName } from "../types";
 import { envStage } from "./env";
-import { featureStage, initialWeights } from "./features";
+import { featureStage, initialWeights, pretrainedWeights } from "./features";
 import { figuresStage } from "./figures";
 import { qcStage } from "./qc";
 import { tilesStage } from "./tiles";
 import { manifestStage } from "./manifest";
-import { pendingStage } from "./pending";
 import { reportStage } from "./report";
 import { scaleAblationStage } from "./scale-ablation";
 import { cam16Stage } from "./cam16";
@@ -14,6 +13,7 @@ import { cam17Stage } from "./cam17";
 import { tcgaStage } from "./tcga";
 import { embeddingsStage } from "./embeddings";
 import { pandaMilStage } from "./panda-mil";
+import { diagnosticsStage, pretrainStage } from "./pretrain";
 import { pandaMetricsStage } from "./panda-metrics";
 
 /** Every stage of the pipeline, by name (the order of execution is STAGE_NAMES). */
@@ -24,9 +24,9 @@ export function createStageRegistry(): Map<StageName, Stage> {
     qcStage as unknown as Stage,
     tilesStage as unknown as Stage,
     featureStage({ name: "features", nb: "NB05", title: "tile features (initial backbone)", deps: ["tiles"], datasets: ["tcga", "camelyon16", "camelyon17"], weights: initialWeights }) as unknown as Stage,
-    pendingStage({ name: "pretrain", nb: "NB06", title: "BYOL + MFR pretraining", kind: "cohort", deps: ["features"], needs: { "byol-mfr": ["pretrain"] } }),
-    pendingStage({ name: "diagnostics", nb: "NB06C", title: "post-pretraining gates", kind: "cohort", deps: ["pretrain"], needs: { "byol-mfr": ["runDiagnostics"] } }),
-    pendingStage({ name: "features-pretrained", nb: "NB05 (rerun)", title: "tile features with the pretrained backbone", kind: "slide", deps: ["pretrain"], needs: { backbone: ["createEncoder", "extractFeatures"] } }),
+    pretrainStage,
+    diagnosticsStage,
+    featureStage({ name: "features-pretrained", nb: "NB05 (rerun)", title: "tile features with the pretrained backbone", deps: ["pretrain"], datasets: ["tcga", "camelyon16", "camelyon17"], weights: pretrainedWeights }) as unknown as Stage,
     embeddingsStage,
     tcgaStage,
     scaleAblationStage,
