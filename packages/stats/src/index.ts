@@ -65,3 +65,5 @@ export type { GroupMetric, GroupMetricRow } from "./protocol/group-metrics";
 export { alignProba, argmaxLabels, OofCollector } from "./protocol/oof";
 export { ordinalThresholdMetrics } from "./protocol/panda";
 export type { ThresholdMetrics } from "./protocol/panda";
+export { nestedLeaveOneCenterOut } from "./protocol/nested-loco";
+export type { NestedLocoOptions } from "./protocol/nested-loco";

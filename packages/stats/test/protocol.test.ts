@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   aggregateByPatient, alignProba, argmaxLabels, bootstrapCi, camelyonCenter, camelyonPatientId, cohenKappa, leaveOneCenterOut,
-  LogisticRegression, mapFolds, metricsByGroup, nestedCv, OofCollector, OrdinalLogisticAT, parsePnStage, repeatedSplits, RidgeClassifier,
+  LogisticRegression, mapFolds, metricsByGroup, nestedCv, nestedLeaveOneCenterOut, OofCollector, OrdinalLogisticAT, parsePnStage, repeatedSplits, RidgeClassifier,
   rocAucOvr, StandardScaler, StatsInputError, stratifiedGroupKFold, summarize, take, tcgaPatientId, tcgaTissueSourceSite, accuracyStatistic,
 } from "../src/index";
 
@@ -153,6 +153,11 @@ describe("nested leave-one-center-out model selection (NB09 done honestly)", () 
     expect(() =>
       nestedCv({ outer, inner: () => [{ train: outer[0]!.test, test: outer[0]!.train }], candidates, score: qwk }),
     ).toThrow(/uses outer test sample/);
+    // the one-call helper gives the same selections
+    const viaHelper = nestedLeaveOneCenterOut(center, { candidates, score: qwk });
+    expect(viaHelper.map((r) => r.center)).toEqual([0, 1, 2, 3, 4]);
+    expect(viaHelper.map((r) => r.selectedIndex)).toEqual(results.map((r) => r.selectedIndex));
+    expect(viaHelper.map((r) => r.result)).toEqual(results.map((r) => r.result.kappa));
   });
 });
 
