@@ -34,7 +34,7 @@ export function tcgaJobs(preset: CohortPreset): SlideJob[] {
   const jobs: SlideJob[] = [];
   const usedTss = new Set<string>();
   let slideNo = 0;
-  for (const cancer of preset.tcga.codes) {
+  for (const [codeIndex, cancer] of preset.tcga.codes.entries()) {
     const tissueClass = tcgaClasses[cancer];
     if (!tissueClass) throw new RangeError(`no tissue class for TCGA code ${cancer}`);
     const sites: string[] = [];
@@ -49,7 +49,9 @@ export function tcgaJobs(preset: CohortPreset): SlideJob[] {
     for (let p = 0; p < preset.tcga.patientsPerCode; p++) {
       const tss = sites[p % sites.length] as string;
       const patient = code(rng, 4);
-      const center = hash32(preset.seed, ...[...tss].map((c) => c.charCodeAt(0))) % 5;
+      // A site is one staining centre; centres rotate across codes so that each centre serves
+      // several codes (with ≥ 2 sites per code) and colour alone does not give the code away.
+      const center = (codeIndex + (p % sites.length)) % 5;
       const slides = p < preset.tcga.patientsWithTwoSlides ? 2 : 1;
       for (let dx = 1; dx <= slides; dx++) {
         slideNo++;
