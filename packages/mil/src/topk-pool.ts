@@ -1,4 +1,4 @@
-import { type Graph, less, mul, reduceSum, softmax, type Tensor, unsqueeze, where, attr } from "@osfm/nn";
+import { gatherElements, type Graph, less, mul, reduceSum, softmax, stopGradient, type Tensor, topK as topKOp, unsqueeze, where } from "@osfm/nn";
 
 /** Score given to tokens outside the top-k before the softmax: exp() of it is exactly 0. */
 const NOT_SELECTED = -1e30;
@@ -38,20 +38,10 @@ export function topKFeeds(prefix: string, counts: readonly number[]): Record<str
  * no gradient (as `torch.topk` indices); the softmax weights and h do.
  */
 export function topKSoftmaxPool(h: Tensor, scores: Tensor, k: TopKInputs): Tensor {
-  const g = h.graph;
-  const [values] = g.addNode(
-    "TopK",
-    [scores, k.kMax],
-    [
-      { dtype: "float32", shape: [scores.shape[0] ?? "batch", "k"] },
-      { dtype: "int64", shape: [scores.shape[0] ?? "batch", "k"] },
-    ],
-    { axis: attr.int(1), largest: attr.int(1), sorted: attr.int(1) },
-  );
-  const [threshold] = g.addNode("GatherElements", [values as Tensor, k.kIndex], [{ dtype: "float32", shape: [scores.shape[0] ?? "batch", 1] }], {
-    axis: attr.int(1),
-  });
-  const selectedScores = where(less(scores, threshold as Tensor), NOT_SELECTED, scores);
+  // the k-th largest score of each bag: only compared against, so it carries no gradient
+  const { values } = topKOp(stopGradient(scores), k.kMax, 1); // [B, kMax], descending
+  const threshold = gatherElements(values, k.kIndex, 1); // [B, 1]
+  const selectedScores = where(less(scores, threshold), NOT_SELECTED, scores);
   const weights = softmax(selectedScores, 1); // [B, T]
   return reduceSum(mul(h, unsqueeze(weights, [2])), [1]);
 }
