@@ -66,7 +66,7 @@ for (;;) {
       this.workers.push(w);
     }
     // wait (bounded) until every worker runs; otherwise fall back to the main thread alone
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 120_000;
     for (;;) {
       const started = Atomics.load(this.ctrl, 4);
       if (started >= this.workers.length || Date.now() > deadline) break;
