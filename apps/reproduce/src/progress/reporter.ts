@@ -4,6 +4,8 @@ import { formatSeconds } from "../util/memory";
 /** What a stage is about to do. */
 export interface StageStartInfo {
   stage: string;
+  /** Which unit count to show as a rate (e.g. "tiles"); slides when absent. */
+  rateCount?: string;
   nb: string;
   title: string;
   /** Units to run now. */
@@ -89,8 +91,10 @@ export class LineReporter implements Reporter {
 export class BarReporter extends LineReporter {
   private rateKey = new Map<string, string | undefined>();
   private counted = new Map<string, number>();
-  setRateCount(stage: string, key: string | undefined): void {
-    this.rateKey.set(stage, key);
+  override stageStart(info: StageStartInfo): void {
+    this.rateKey.set(info.stage, info.rateCount);
+    this.counted.set(info.stage, 0);
+    super.stageStart(info);
   }
   override unitDone(stage: string, unit: string, status: "done" | "failed", counts: Record<string, number>, error?: string): void {
     const s = this.started.get(stage);

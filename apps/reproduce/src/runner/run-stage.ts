@@ -47,7 +47,7 @@ export async function runStage(ctx: StageContext, stage: Stage): Promise<StageRe
     failed: 0,
     missing: plan.missing,
   };
-  ctx.reporter.stageStart({ stage: stage.name, nb: stage.nb, title: stage.title, todo: todo.length, skipped: counts.skipped!, stale: counts.stale!, failedBefore: counts.failedBefore!, missing: plan.missing });
+  ctx.reporter.stageStart({ stage: stage.name, ...(stage.rateCount ? { rateCount: stage.rateCount } : {}), nb: stage.nb, title: stage.title, todo: todo.length, skipped: counts.skipped!, stale: counts.stale!, failedBefore: counts.failedBefore!, missing: plan.missing });
   const outputs: string[] = [];
   for (const { unit, fingerprint } of todo) {
     const started = Date.now();
