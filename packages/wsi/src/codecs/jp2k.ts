@@ -33,8 +33,8 @@ export function ycbcrToRgb(data: Uint8Array, channels: number): void {
 function jp2kCodec(name: string, ycbcr: boolean): Codec {
   return {
     name,
-    async decode(data): Promise<DecodedPixels> {
-      const out = await decodeJ2k(data);
+    async decode(data, ctx): Promise<DecodedPixels> {
+      const out = await decodeJ2k(data, Math.max(ctx.width * ctx.height * 4, 1 << 20));
       if (ycbcr && out.channels >= 3) ycbcrToRgb(out.data, out.channels);
       return { ...out, colorReady: true };
     },

@@ -5,8 +5,8 @@ import { completeJpeg } from "./jpeg-stream";
 import type { Codec, DecodeContext, DecodedPixels } from "./types";
 
 /** Decodes one JPEG byte stream with libjpeg-turbo (through sharp/libvips) to interleaved 8-bit samples. */
-export async function decodeJpegStream(stream: Uint8Array, scale = 1): Promise<DecodedPixels> {
-  const { data, info } = await sharp(stream, { failOn: "error", limitInputPixels: false, sequentialRead: true })
+export async function decodeJpegStream(stream: Uint8Array, scale = 1, maxPixels = 2 ** 26): Promise<DecodedPixels> {
+  const { data, info } = await sharp(stream, { failOn: "error", limitInputPixels: maxPixels, sequentialRead: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
   const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -20,6 +20,7 @@ export const jpegCodec: Codec = {
   name: "jpeg",
   decode(data: Uint8Array, ctx: DecodeContext): Promise<DecodedPixels> {
     const rgb = ctx.photometric === Photometric.Rgb && ctx.samplesPerPixel >= 3;
-    return decodeJpegStream(completeJpeg(data, ctx.jpegTables, rgb));
+    // A corrupt SOF must not make libjpeg allocate more than a few tiles' worth of pixels.
+    return decodeJpegStream(completeJpeg(data, ctx.jpegTables, rgb), 1, Math.max(ctx.width * ctx.height * 4, 1 << 20));
   },
 };

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 /** The part of the @cornerstonejs/codec-openjpeg module we use. */
 interface J2KDecoder {
   getEncodedBuffer(length: number): Uint8Array;
+  readHeader(): void;
   decode(): void;
   getDecodedBuffer(): Uint8Array;
   getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
@@ -30,15 +31,23 @@ export function loadOpenJpeg(): Promise<OpenJpegModule> {
 }
 
 /** Decodes one JPEG 2000 codestream to interleaved 8-bit samples. */
-export async function decodeJ2k(data: Uint8Array): Promise<{ data: Uint8Array; width: number; height: number; channels: number }> {
+export async function decodeJ2k(data: Uint8Array, maxPixels = 2 ** 26): Promise<{ data: Uint8Array; width: number; height: number; channels: number }> {
   const m = await loadOpenJpeg();
   const decoder = new m.J2KDecoder();
   try {
     decoder.getEncodedBuffer(data.length).set(data);
+    decoder.readHeader();
+    const head = decoder.getFrameInfo();
+    if (!(head.width > 0 && head.height > 0) || head.width * head.height > maxPixels || head.componentCount > 4) {
+      throw new Error(`JPEG 2000 header declares ${head.width}x${head.height}x${head.componentCount}, more than expected`);
+    }
     decoder.decode();
     const info = decoder.getFrameInfo();
     if (info.bitsPerSample > 8) throw new Error(`JPEG 2000 with ${info.bitsPerSample} bits per sample is not supported`);
     return { data: decoder.getDecodedBuffer().slice(), width: info.width, height: info.height, channels: info.componentCount };
+  } catch (err) {
+    // Emscripten throws bare numbers (exception pointers); give callers an Error with a message.
+    throw err instanceof Error ? err : new Error(`OpenJPEG failed (${String(err)})`);
   } finally {
     decoder.delete();
   }

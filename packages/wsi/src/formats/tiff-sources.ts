@@ -34,9 +34,15 @@ export function clipTile(tile: Uint8Array, image: TiffImage, index: number, size
   if (vh < th) tile.fill(0, vh * tw * 4);
 }
 
+/** Largest associated image decoded whole (pixels). */
+const MAX_WHOLE_IMAGE_PIXELS = 2 ** 27;
+
 /** Decodes a whole (usually stripped) TIFF image into one RGBA raster. */
 export async function readWholeImage(image: TiffImage, options: TileReadOptions = {}): Promise<RgbaImage> {
   const { width, height, tileWidth, tileHeight } = image;
+  if (width * height > MAX_WHOLE_IMAGE_PIXELS) {
+    throw new WsiError("UNSUPPORTED_FORMAT", image.tiff.source.path, `associated image of ${width}x${height} pixels is larger than ${MAX_WHOLE_IMAGE_PIXELS} pixels`);
+  }
   const data = new Uint8Array(width * height * 4);
   for (let ty = 0; ty < image.tilesDown; ty++) {
     for (let tx = 0; tx < image.tilesAcross; tx++) {

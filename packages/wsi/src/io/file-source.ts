@@ -1,6 +1,9 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { WsiError } from "../errors";
 
+/** Bytes read eagerly at open (TIFF header and, usually, the IFDs). */
+const HEAD_BYTES = 64 * 1024;
+
 /**
  * Positioned reads from one open file; never loads the whole file.
  * Every read is bounds-checked against the file size so a corrupt offset becomes a `CORRUPT` WsiError.
@@ -9,6 +12,8 @@ export class FileSource {
   readonly path: string;
   readonly size: number;
   private handle: FileHandle | undefined;
+  /** The first bytes of the file, read once at open: headers and most IFDs are served from here. */
+  private head: Uint8Array = new Uint8Array(0);
 
   private constructor(path: string, handle: FileHandle, size: number) {
     this.path = path;
@@ -27,7 +32,17 @@ export class FileSource {
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new Error("not a regular file");
-      return new FileSource(path, handle, stat.size);
+      const source = new FileSource(path, handle, stat.size);
+      const headLength = Math.min(stat.size, HEAD_BYTES);
+      const head = new Uint8Array(headLength);
+      let done = 0;
+      while (done < headLength) {
+        const { bytesRead } = await handle.read(head, done, headLength - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      source.head = head.subarray(0, done);
+      return source;
     } catch (cause) {
       await handle.close().catch(() => undefined);
       throw new WsiError("NOT_FOUND", path, "not a regular file", { cause });
@@ -41,6 +56,7 @@ export class FileSource {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.size) {
       throw new WsiError("CORRUPT", this.path, `${what} at byte ${offset} (+${length}) lies outside the file (${this.size} bytes)`);
     }
+    if (offset + length <= this.head.length) return this.head.slice(offset, offset + length);
     const buf = new Uint8Array(length);
     let done = 0;
     while (done < length) {

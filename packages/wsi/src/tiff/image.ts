@@ -5,6 +5,9 @@ import type { TileReadOptions } from "../formats/types";
 import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
 import { Compression, Photometric, Tag } from "./tags";
 
+/** Largest tile or strip decoded in one piece (pixels): bounds memory on corrupt or hostile files. */
+export const MAX_TILE_PIXELS = 2 ** 26;
+
 /**
  * One raster of a TIFF (a pyramid level or an associated image), tiled or stripped.
  * Strips are treated as tiles `width` wide and `RowsPerStrip` tall, so both share one read path.
@@ -52,6 +55,9 @@ export class TiffImage {
     }
     if (!(this.tileWidth > 0 && this.tileHeight > 0 && this.tileWidth <= 65536 && this.tileHeight <= 65536 * 4)) {
       throw new WsiError("CORRUPT", path, `IFD at byte ${ifd.offset}: tile size ${this.tileWidth}x${this.tileHeight} is invalid`);
+    }
+    if (this.tileWidth * this.tileHeight > MAX_TILE_PIXELS) {
+      throw new WsiError("UNSUPPORTED_FORMAT", path, `IFD at byte ${ifd.offset}: ${this.tiled ? "tile" : "strip"} of ${this.tileWidth}x${this.tileHeight} pixels is larger than ${MAX_TILE_PIXELS} pixels`);
     }
     this.tilesAcross = Math.ceil(this.width / this.tileWidth);
     this.tilesDown = Math.ceil(this.height / this.tileHeight);
