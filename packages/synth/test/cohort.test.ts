@@ -67,10 +67,10 @@ describe("synthesizeCohort on a scaled-down tiny preset", () => {
   const small: CohortPreset = {
     ...tiny,
     name: "tiny-small",
-    tcga: { ...tiny.tcga, sizeUm: [900, 700] },
-    camelyon16: { ...tiny.camelyon16, sizeUm: [1000, 800] },
-    camelyon17: { ...tiny.camelyon17, sizeUm: [1000, 800] },
-    panda: { ...tiny.panda, sizeUm: [1000, 500] },
+    tcga: { ...tiny.tcga, sizeUm: [700, 560] },
+    camelyon16: { ...tiny.camelyon16, sizeUm: [800, 600] },
+    camelyon17: { ...tiny.camelyon17, sizeUm: [800, 600] },
+    panda: { ...tiny.panda, sizeUm: [800, 400] },
   };
 
   it("writes every slide in the data-folder layout, with label files, and OpenSlide opens them all", async () => {

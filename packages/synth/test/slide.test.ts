@@ -18,15 +18,15 @@ describe("synthesizeSlide: OpenSlide opens what it writes and the ground truth i
   const svs = join(dir, "case.svs");
 
   it("writes an Aperio SVS that OpenSlide reads with vendor, levels, mpp and objective power", async () => {
-    truth = await synthesizeSlide(svs, { widthUm: 3200, heightUm: 2400, mpp: 0.5, tissueClass: "adenocarcinoma", lesions: 1, pen: 2, blur: 1, folds: 1, center: 2, seed: 11 });
+    truth = await synthesizeSlide(svs, { widthUm: 2400, heightUm: 1800, mpp: 0.5, tissueClass: "adenocarcinoma", lesions: 1, pen: 2, blur: 1, folds: 1, center: 2, seed: 11 });
     const [meta] = probe([{ path: svs }]);
     expect(meta?.vendor).toBe("aperio");
-    expect(meta?.levels[0]).toEqual([6400, 4800]);
+    expect(meta?.levels[0]).toEqual([4800, 3600]);
     expect(meta?.levels.length).toBeGreaterThanOrEqual(3);
     expect(Number(meta?.mpp[0])).toBeCloseTo(0.5, 6);
     expect(meta?.power).toBe("20");
     expect(Object.keys(meta?.associated ?? {}).sort()).toEqual(["label", "macro", "thumbnail"]);
-    expect(truth.widthPx).toBe(6400);
+    expect(truth.widthPx).toBe(4800);
     expect(truth.lesions).toHaveLength(1);
     expect(readdirSync(dir).sort()).toEqual(["case.lesion.png", "case.pen.png", "case.svs", "case.tissue.png", "case.truth.json"]);
     expect(JSON.parse(readFileSync(join(dir, "case.truth.json"), "utf8"))).toEqual(truth);
