@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { python, tempDir } from "../../test/helpers";
@@ -83,6 +84,15 @@ describe("feature files, read by h5py (Debian python3-h5py)", () => {
     await new Promise((r) => setTimeout(r, 1100));
     await writeFeatureFile(b, { features, coords, n, dim, dtype: "float16" }, attributes);
     expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);
+  });
+
+  it("removes temporary files left by a killed writer of the same file", async () => {
+    const file = path.join(tmp.dir, "stale.h5");
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // a pid that has exited
+    const stale = path.join(tmp.dir, `.stale.h5.${dead}.0badc0de.tmp`);
+    writeFileSync(stale, "partial");
+    await writeFeatureFile(file, { features, coords, n, dim }, attributes);
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith(".stale.h5"))).toEqual([]);
   });
 
   it("rejects mismatched arrays before touching the disk", async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BackboneError } from "../errors";
 import { float16ToFloat32, float32ToFloat16 } from "../float16";
@@ -50,6 +50,25 @@ const ATTRS: Record<keyof FeatureFileAttributes, string> = {
 /** Layout version written as attribute `osfm_feature_format`. */
 export const FEATURE_FORMAT_VERSION = 1;
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes temporary files of `file` left by killed writers (`.<name>.<pid>.<hex>.tmp` whose pid is gone). */
+function removeStaleTemporaries(file: string): void {
+  const prefix = `.${path.basename(file)}.`;
+  for (const name of readdirSync(path.dirname(file))) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length).split(".")[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
 /**
  * Writes a feature file in the layout CLAM and TRIDENT readers expect: dataset `features` [n, dim]
  * (float32 or float16), dataset `coords` [n, 2] int64 level-0 (x, y), provenance attributes on the root
@@ -67,6 +86,7 @@ export async function writeFeatureFile(
   }
   const lib = await h5();
   mkdirSync(path.dirname(file), { recursive: true });
+  removeStaleTemporaries(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const f = new lib.File(tmp, "w");
