@@ -1,0 +1,22 @@
+/**
+ * Child process of the benchmark: times @osfm/wsi reads of the given regions with `threads` reads in
+ * flight. UV_THREADPOOL_SIZE is set by the parent to the same thread count, so libjpeg (through sharp)
+ * uses at most that many threads. Prints {"seconds", "count"}.
+ */
+import { readFileSync } from "node:fs";
+import sharp from "sharp";
+import { openSlide } from "../src/index";
+
+const [path, positions, threadsArg] = process.argv.slice(2);
+const threads = Number(threadsArg);
+const regions = (JSON.parse(readFileSync(positions as string, "utf8")) as { regions: [number, number, number, number, number][] }).regions;
+sharp.concurrency(1);
+const slide = await openSlide(path as string);
+const chunks = Array.from({ length: threads }, (_, i) => regions.filter((_, k) => k % threads === i));
+const t0 = process.hrtime.bigint();
+await Promise.all(chunks.map(async (chunk) => {
+  for (const [x, y, level, width, height] of chunk) await slide.readRegion({ x, y, level, width, height });
+}));
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+await slide.close();
+process.stdout.write(`${JSON.stringify({ seconds, count: regions.length })}\n`);
