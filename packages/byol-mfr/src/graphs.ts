@@ -41,11 +41,12 @@ export function phase1TeacherSession(teacher: TeacherModel, threads: number): Pr
 }
 
 /**
- * Tile features laid out as a padded bag: `images` [M, 3, S, S] → features [M, D], a zero row appended,
+ * Tile features laid out as a padded bag: `images` [M, 3, S, S] (M fixed per step; unused tiles are zeros) → features [M, D], a zero row appended,
  * gathered by `index` [B, T] int64 (M = padding) → [B, T, D].
  */
-function tileBag(g: Graph, backbone: TrainableConvNeXt, side: number): { features: Tensor; images: Tensor } {
-  const images = g.input("images", ["tiles", 3, side, side]);
+function tileBag(g: Graph, backbone: TrainableConvNeXt, side: number, tiles: number): { features: Tensor; images: Tensor } {
+  // static tile count: the Conv gradient needs static batch and spatial dims
+  const images = g.input("images", [tiles, 3, side, side]);
   const index = g.input("index", ["batch", "tokens"], "int64");
   const feats = backbone.forward(images);
   const zero = g.constant(new Float32Array(backbone.outDim), [1, backbone.outDim], "float32", "zero_row");
@@ -56,14 +57,14 @@ function tileBag(g: Graph, backbone: TrainableConvNeXt, side: number): { feature
  * Phase-2 student step: tiles → trainable ConvNeXt (train mode: stochastic depth) → masked bag →
  * aggregator → BYOL + MFR objective. Inputs `images`, `index`, `pos`, `pad`, `masked` and the targets.
  */
-export function phase2StudentStep(student: StudentModel, side: number, options: GraphBuildOptions): Promise<TrainStep> {
+export function phase2StudentStep(student: StudentModel, side: number, tiles: number, options: GraphBuildOptions): Promise<TrainStep> {
   const { seed, threads, lambdaMfr } = options;
   const backbone = student.backbone;
   if (!backbone) throw new Error("phase2StudentStep: the student has no backbone");
   return TrainStep.create(
     student,
     (g) => {
-      const { features } = tileBag(g, backbone, side);
+      const { features } = tileBag(g, backbone, side, tiles);
       const pos = g.input("pos", ["batch", "tokens", 3]);
       const pad = g.input("pad", ["batch", "tokens"], "bool");
       const masked = g.input("masked", ["batch", "tokens", 1]);
@@ -77,11 +78,11 @@ export function phase2StudentStep(student: StudentModel, side: number, options: 
 }
 
 /** Phase-2 teacher: EMA backbone + EMA aggregator in eval mode on the unmasked tiles; outputs `features`, `projected`, `tokens`. */
-export function phase2TeacherSession(teacher: TeacherModel, side: number, threads: number): Promise<Session> {
+export function phase2TeacherSession(teacher: TeacherModel, side: number, tiles: number, threads: number): Promise<Session> {
   const backbone = teacher.backbone;
   if (!backbone) throw new Error("phase2TeacherSession: the teacher has no backbone");
   const g = teacher.bind(new NnGraph({ training: false, name: "teacher_p2" }));
-  const { features } = tileBag(g, backbone, side);
+  const { features } = tileBag(g, backbone, side, tiles);
   const pos = g.input("pos", ["batch", "tokens", 3]);
   const pad = g.input("pad", ["batch", "tokens"], "bool");
   const out = (teacher.aggregator as MilTransformerNet).forward(features, pos, pad);

@@ -33,10 +33,11 @@ async function readSlideTiles(slide: TileSlide, epoch: number, cfg: ResolvedConf
 }
 
 /** Feeds shared by the phase-2 teacher and student: images, gather index, positions, padding, mask. */
-function batchFeeds(slides: readonly SlideTiles[], side: number, maskRatio: number, rng: Rng) {
+function batchFeeds(slides: readonly SlideTiles[], side: number, tilesPerStep: number, maskRatio: number, rng: Rng) {
   const B = slides.length;
   const T = Math.max(...slides.map((s) => s.n));
-  const M = slides.reduce((a, s) => a + s.n, 0);
+  const used = slides.reduce((a, s) => a + s.n, 0);
+  const M = tilesPerStep;
   const rgb = new Uint8Array(M * side * side * 3);
   const index = new BigInt64Array(B * T).fill(BigInt(M));
   const pos = new Float32Array(B * T * 3);
@@ -58,13 +59,18 @@ function batchFeeds(slides: readonly SlideTiles[], side: number, maskRatio: numb
   });
   const images = tilesToTensor(rgb, M, side);
   return {
-    B, T, M, maskedTotal,
+    B, T, M, used, maskedTotal,
     images: { data: images, dims: [M, 3, side, side] } as Feed,
     index: { data: index, dims: [B, T] } as Feed,
     pos: { data: pos, dims: [B, T, 3] } as Feed,
     pad: { data: pad, dims: [B, T] } as Feed,
     masked,
   };
+}
+
+/** Tiles in one phase-2 step's image batch (static: slides per step × tiles per slide). */
+export function phase2TilesPerStep(cfg: ResolvedConfig): number {
+  return cfg.phase2.slidesPerStep * cfg.phase2.tilesPerSlide;
 }
 
 /**
@@ -81,9 +87,10 @@ export function phase2Driver(cfg: ResolvedConfig, nets: Networks, tiles: TileSou
   const student = nets.studentModel();
   const D = nets.student.config.dim;
   const orders = new Map<number, number[]>();
+  const tilesPerStep = phase2TilesPerStep(cfg);
   return {
     phase: 2, stepsPerEpoch, totalSteps, accumulation: 1, lr: p.lr, warmupSteps: p.warmupSteps, firstEpochNumber: cfg.phase1.epochs + 1, unit: "tiles",
-    createStep: (seed) => phase2StudentStep(student, p.tileSize, { seed, threads: cfg.threads, lambdaMfr: cfg.lambdaMfr }),
+    createStep: (seed) => phase2StudentStep(student, p.tileSize, tilesPerStep, { seed, threads: cfg.threads, lambdaMfr: cfg.lambdaMfr }),
     async microFeeds(epoch, stepInEpoch, _micro, rng) {
       let order = orders.get(epoch);
       if (!order) {
@@ -93,12 +100,12 @@ export function phase2Driver(cfg: ResolvedConfig, nets: Networks, tiles: TileSou
       const chosen = order.slice(stepInEpoch * p.slidesPerStep, (stepInEpoch + 1) * p.slidesPerStep).map((i) => ids[i] as string);
       const read: SlideTiles[] = [];
       for (const id of chosen) read.push(await readSlideTiles(await tiles.open(id), epoch, cfg, signal));
-      const f = batchFeeds(read, p.tileSize, cfg.maskRatio, rng);
+      const f = batchFeeds(read, p.tileSize, tilesPerStep, cfg.maskRatio, rng);
       const out = await teacher.run({ images: f.images, index: f.index, pos: f.pos, pad: f.pad });
       const target = (cfg.mfrTarget === "input" ? out.features : out.tokens)?.data as Float32Array;
       const weight = f.masked.map((m) => (m === 1 ? 1 / f.maskedTotal : 0));
       return {
-        units: f.M,
+        units: f.used,
         feeds: {
           images: f.images, index: f.index, pos: f.pos, pad: f.pad,
           masked: { data: f.masked, dims: [f.B, f.T, 1] },

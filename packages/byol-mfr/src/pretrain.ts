@@ -12,7 +12,7 @@ import { phase1TeacherSession, phase2TeacherSession } from "./graphs";
 import { TrainingLog } from "./log";
 import { type LoopContext, type PretrainProgress, runPhase } from "./loop";
 import { phase1Driver } from "./phase1";
-import { phase2Driver } from "./phase2";
+import { phase2Driver, phase2TilesPerStep } from "./phase2";
 import { deriveSeed } from "./random";
 import { Networks, saveBackbone } from "./state";
 import type { TileSource } from "./tiles";
@@ -124,7 +124,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     const resuming = ckpt?.state.phase === 2;
     if (resuming && ckpt) restoreOptimizer(ckpt, optimizer, rng);
     else if (nets.backbone) await saveBackbone(nets.backbone, path.join(weightsDir, "backbone_start.safetensors"));
-    const teacher = await phase2TeacherSession(nets.teacherModel(), cfg.phase2.tileSize, cfg.threads);
+    const teacher = await phase2TeacherSession(nets.teacherModel(), cfg.phase2.tileSize, phase2TilesPerStep(cfg), cfg.threads);
     try {
       const driver = phase2Driver(cfg, nets, tiles, teacher, signal);
       const start = resuming && ckpt ? { epoch: ckpt.state.epoch, stepInEpoch: ckpt.state.stepInEpoch } : { epoch: 0, stepInEpoch: 0 };
