@@ -25,7 +25,7 @@ export class LevelWriter {
   readonly byteCounts: Float64Array;
   /** Whole-level copy, kept when requested (the thumbnail is made from it). */
   readonly whole: Uint8Array | undefined;
-  private readonly strip: Uint8Array;
+  private readonly strip: Buffer;
   private rows = 0;
   private tileRow = 0;
 
@@ -41,7 +41,7 @@ export class LevelWriter {
     this.tilesDown = Math.ceil(height / t);
     this.offsets = new Float64Array(this.tilesAcross * this.tilesDown);
     this.byteCounts = new Float64Array(this.tilesAcross * this.tilesDown);
-    this.strip = new Uint8Array(width * t * 3);
+    this.strip = Buffer.alloc(width * t * 3);
     this.whole = keepWhole ? new Uint8Array(width * height * 3) : undefined;
   }
 
@@ -93,17 +93,19 @@ export class LevelWriter {
 
   private cutTile(tx: number, rows: number): Uint8Array {
     const t = this.ctx.tileSize;
-    const tile = new Uint8Array(t * t * 3);
+    const tile = Buffer.allocUnsafe(t * t * 3);
     const x0 = tx * t;
     const cols = Math.min(t, this.width - x0);
     const stride = this.width * 3;
+    const rowBytes = t * 3;
     for (let y = 0; y < t; y++) {
       const sy = Math.min(y, rows - 1);
-      const src = this.strip.subarray(sy * stride + x0 * 3, sy * stride + (x0 + cols) * 3);
-      tile.set(src, y * t * 3);
+      const at = y * rowBytes;
+      // Buffer#copy is a native memcpy without a view object per row.
+      this.strip.copy(tile, at, sy * stride + x0 * 3, sy * stride + (x0 + cols) * 3);
       if (cols < t) {
-        const last = (cols - 1) * 3;
-        for (let x = cols; x < t; x++) tile.copyWithin(y * t * 3 + x * 3, y * t * 3 + last, y * t * 3 + last + 3);
+        const last = at + (cols - 1) * 3;
+        for (let x = cols; x < t; x++) tile.copyWithin(at + x * 3, last, last + 3);
       }
     }
     return tile;
