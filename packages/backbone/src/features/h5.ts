@@ -1,10 +1,12 @@
-import * as h5wasm from "h5wasm/node";
+type H5wasm = typeof import("h5wasm/node");
 
-let ready: Promise<unknown> | undefined;
+let loading: Promise<H5wasm> | undefined;
 
-/** The h5wasm module, initialised once per process. */
-export async function h5(): Promise<typeof h5wasm> {
-  ready ??= h5wasm.ready;
-  await ready;
-  return h5wasm;
+/** The h5wasm module, imported and initialised on first use (encoding alone never loads it). */
+export async function h5(): Promise<H5wasm> {
+  loading ??= import("h5wasm/node").then(async (lib) => {
+    await lib.ready;
+    return lib;
+  });
+  return loading;
 }
