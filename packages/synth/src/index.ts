@@ -1,5 +1,7 @@
 // Public API of @osfm/synth: see README.md.
 export { synthesizeSlide, truthStem } from "./synthesize-slide";
+export { SynthError } from "./errors";
+export type { SynthErrorCode } from "./errors";
 export { synthesizeCohort, planCohort } from "./cohort/synthesize-cohort";
 export { cohortPresets, cohortPreset } from "./cohort/presets";
 export { tcgaClasses } from "./cohort/tcga";

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { writeSlide } from "@osfm/wsi";
 import { renderLabel, renderMacro } from "./associated";
+import { SynthError } from "./errors";
 import { writeFileAtomic, writeGrayPng } from "./atomic";
 import { computeFields, type SlideFields } from "./fields";
 import { computeMasks } from "./masks";
@@ -28,7 +29,12 @@ function maxDiameter(poly: [number, number][]): number {
  */
 export async function synthesizeSlide(path: string, options: SynthesizeSlideOptions = {}): Promise<SlideTruth> {
   const { format = "svs", quality = 90, associatedImages = true, workers = defaultWorkers() } = options;
-  const layout = planLayout(options);
+  let layout: ReturnType<typeof planLayout>;
+  try {
+    layout = planLayout(options);
+  } catch (error) {
+    throw new SynthError("BAD_OPTIONS", path, (error as Error).message, { cause: error });
+  }
   // With workers, this thread needs only the fields (masks, macro); the workers build full contexts.
   const fields = workers > 0 ? computeFields(layout) : undefined;
   const ctx = workers > 0 ? undefined : createRenderContext(layout);
@@ -56,6 +62,9 @@ export async function synthesizeSlide(path: string, options: SynthesizeSlideOpti
         signal: options.signal,
       },
     );
+  } catch (error) {
+    const aborted = options.signal?.aborted === true;
+    throw new SynthError(aborted ? "ABORTED" : "WRITE_FAILED", path, aborted ? "aborted" : `could not write the slide: ${(error as Error).message}`, { cause: error });
   } finally {
     await renderer.close();
   }

@@ -176,3 +176,22 @@ describe("classes and centres differ measurably on rendered pixels", () => {
     }
   });
 });
+
+describe("bad input", () => {
+  it("rejects unknown classes, centres and sizes with a SynthError naming the file", async () => {
+    const path = join(dir, "bad.svs");
+    await expect(synthesizeSlide(path, { tissueClass: "nonsense" })).rejects.toMatchObject({ name: "SynthError", code: "BAD_OPTIONS", path });
+    await expect(synthesizeSlide(path, { center: 9 })).rejects.toThrow(/unknown center "center-9"/);
+    await expect(synthesizeSlide(path, { widthUm: -1 })).rejects.toMatchObject({ code: "BAD_OPTIONS" });
+    const { synthesizeCohort } = await import("../src/cohort/synthesize-cohort");
+    await expect(synthesizeCohort(join(dir, "c"), "huge")).rejects.toThrow(/expected one of tiny, demo, bench/);
+  });
+
+  it("aborts with code ABORTED and leaves no slide", async () => {
+    const path = join(dir, "aborted.svs");
+    const controller = new AbortController();
+    const run = synthesizeSlide(path, { widthUm: 2000, heightUm: 2000, onProgress: () => controller.abort(), signal: controller.signal });
+    await expect(run).rejects.toMatchObject({ code: "ABORTED", path });
+    expect(readdirSync(dir).filter((f) => f.startsWith("aborted"))).toEqual([]);
+  });
+});

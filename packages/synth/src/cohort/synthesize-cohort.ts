@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../atomic";
+import { SynthError } from "../errors";
 import { synthesizeSlide, truthStem } from "../synthesize-slide";
 import type { SlideTruth } from "../types";
 import { camelyon16Jobs, camelyon17Csv, camelyon17Jobs, nodeCategory } from "./camelyon";
@@ -21,12 +22,17 @@ export function planCohort(preset: CohortPreset): SlideJob[] {
  * every slide with its labels and ground truth. Resumable: slides whose `.truth.json` exists are kept.
  */
 export async function synthesizeCohort(dir: string, preset: string | CohortPreset, options: SynthesizeCohortOptions = {}): Promise<CohortResult> {
-  const p = typeof preset === "string" ? cohortPreset(preset) : preset;
+  let p: CohortPreset;
+  try {
+    p = typeof preset === "string" ? cohortPreset(preset) : preset;
+  } catch (error) {
+    throw new SynthError("BAD_OPTIONS", dir, (error as Error).message, { cause: error });
+  }
   const jobs = planCohort(p).filter((j) => !options.datasets || options.datasets.includes(j.dataset));
   const done: { job: SlideJob; truth: SlideTruth }[] = [];
   let skipped = 0;
   for (const [index, job] of jobs.entries()) {
-    if (options.signal?.aborted) throw new Error("synthesizeCohort aborted");
+    if (options.signal?.aborted) throw new SynthError("ABORTED", dir, "cohort synthesis aborted");
     const path = join(dir, job.relPath);
     const truthPath = `${truthStem(path)}.truth.json`;
     let truth: SlideTruth;
