@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { encoderId } from "@osfm/backbone";
 import { AdamW, readSafetensors, Rng, writeFileAtomic } from "@osfm/nn";
@@ -76,6 +76,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   if (bags.slideIds.length === 0) throw new ByolMfrError("NO_SLIDES", "the bag source has no slides");
   const initial = options.initialAggregator ? await MILTransformer.load(options.initialAggregator, { threads: cfg.threads }) : undefined;
   const nets = Networks.create(cfg, initial);
+  await removeUnfinishedCheckpoints(weightsDir);
   const ckpt = options.resume === false ? undefined : await findLatestCheckpoint(weightsDir);
   const runPhase2 = tiles !== undefined && cfg.phase2.epochs > 0 && cfg.phase2.maxSteps > 0;
   if (runPhase2 || ckpt?.state.phase === 2) {
@@ -136,6 +137,17 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     }
   } else if (ckpt?.state.phase === 2) p2Steps = ckpt.state.step;
   return { ...result("completed", p1Steps, p2Steps), ...(await saveFinal(weightsDir, nets)) };
+}
+
+/** Deletes `.tmp-*` folders left by a checkpoint write that was killed. */
+async function removeUnfinishedCheckpoints(weightsDir: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(weightsDir);
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.startsWith(".tmp-")) await rm(path.join(weightsDir, e), { recursive: true, force: true });
 }
 
 function restoreOptimizer(ckpt: LoadedCheckpoint, optimizer: AdamW, rng: Rng): void {

@@ -15,8 +15,8 @@ export interface SyntheticCohort {
  * proportions (what a model must encode to predict masked tokens from context) say it all.
  * Coordinates lie on a grid in mm at each scale, shifted per slide by up to `offsetMm` (tissue lies anywhere on the glass).
  */
-export function syntheticCohort(options: { classes?: number; types?: number; slidesPerClass?: number; dim?: number; n05?: number; n20?: number; major?: number; noise?: number; typeScale?: number; offsetMm?: number; seed?: number } = {}): SyntheticCohort {
-  const { classes = 3, types = 4, slidesPerClass = 12, dim = 32, n05 = 32, n20 = 8, major = 0.45, noise = 0.5, typeScale = 1, offsetMm = 0, seed = 7 } = options;
+export function syntheticCohort(options: { classes?: number; types?: number; slidesPerClass?: number; dim?: number; n05?: number; n20?: number; major?: number; noise?: number; typeScale?: number; offsetMm?: number; outliers?: number; outlierScale?: number; minTokens05?: number; seed?: number } = {}): SyntheticCohort {
+  const { classes = 3, types = 4, slidesPerClass = 12, dim = 32, n05 = 32, n20 = 8, major = 0.45, noise = 0.5, typeScale = 1, offsetMm = 0, outliers = 0, outlierScale = 5, minTokens05, seed = 7 } = options;
   const rng = new Rng(seed);
   const protos = Array.from({ length: types }, () => Float32Array.from({ length: dim }, () => typeScale * rng.normal()));
   const bags: SlideBag[] = [];
@@ -40,7 +40,13 @@ export function syntheticCohort(options: { classes?: number; types?: number; sli
       }
       return [f, xy] as const;
     };
-    const [features05, coords05] = make(n05, 0.128);
+    const n = minTokens05 === undefined ? n05 : minTokens05 + Math.floor(rng.uniform() * (n05 - minTokens05 + 1));
+    const [features05, coords05] = make(n, 0.128);
+    // artefact tokens (pen, folds, blur): a few tokens per slide replaced by large random vectors
+    for (let k = 0; k < outliers; k++) {
+      const t = Math.floor(rng.uniform() * n);
+      for (let d = 0; d < dim; d++) features05[t * dim + d] = outlierScale * rng.normal();
+    }
     const [features20, coords20] = make(n20, 0.512);
     bags.push({ slideId: `slide_${String(s).padStart(3, "0")}`, features05, coords05, features20, coords20 });
     labels.push(c);
@@ -103,4 +109,51 @@ function solve(a: number[][], b: number[][], n: number, k: number): number[][] {
     }
   }
   return b.map((row, r) => row.map((v) => v / a[r]![r]!));
+}
+
+/**
+ * Few-label linear probe: nearest class centroid (a linear classifier) on standardised embeddings, fitted
+ * on `perClass` labelled slides per class and scored on the rest, averaged over `repeats` seeded draws.
+ */
+export function fewShotCentroidAccuracy(x: readonly Float32Array[], y: readonly number[], perClass = 3, repeats = 200, seed = 1): number {
+  const n = x.length;
+  const d = x[0]?.length ?? 0;
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  for (const r of x) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (r[j] as number) / n;
+  for (const r of x) for (let j = 0; j < d; j++) sd[j] = (sd[j] as number) + ((r[j] as number) - (mean[j] as number)) ** 2 / n;
+  const z = x.map((r) => Float64Array.from(r, (v, j) => (v - (mean[j] as number)) / Math.sqrt((sd[j] as number) + 1e-12)));
+  const classes = Math.max(...y) + 1;
+  const rng = new Rng(seed);
+  let total = 0;
+  for (let rep = 0; rep < repeats; rep++) {
+    const train = new Set<number>();
+    const cents: Float64Array[] = [];
+    for (let c = 0; c < classes; c++) {
+      const members = [...Array(n).keys()].filter((i) => y[i] === c);
+      const cent = new Float64Array(d);
+      for (let k = 0; k < perClass; k++) {
+        const pick = members.splice(Math.floor(rng.uniform() * members.length), 1)[0] as number;
+        train.add(pick);
+        for (let j = 0; j < d; j++) cent[j] = (cent[j] as number) + (z[pick]?.[j] as number) / perClass;
+      }
+      cents.push(cent);
+    }
+    let correct = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (train.has(i)) continue;
+      let best = 0;
+      let bestD = Number.POSITIVE_INFINITY;
+      cents.forEach((c, k) => {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += ((z[i]?.[j] as number) - (c[j] as number)) ** 2;
+        if (s < bestD) [best, bestD] = [k, s];
+      });
+      if (best === y[i]) correct++;
+      m++;
+    }
+    total += correct / m;
+  }
+  return total / repeats;
 }
