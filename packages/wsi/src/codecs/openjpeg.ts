@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 /** The part of the @cornerstonejs/codec-openjpeg module we use. */
 interface J2KDecoder {
   getEncodedBuffer(length: number): Uint8Array;
-  readHeader(): void;
   decode(): void;
   getDecodedBuffer(): Uint8Array;
   getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
@@ -35,12 +34,11 @@ export async function decodeJ2k(data: Uint8Array, maxPixels = 2 ** 26): Promise<
   const m = await loadOpenJpeg();
   const decoder = new m.J2KDecoder();
   try {
-    decoder.getEncodedBuffer(data.length).set(data);
-    decoder.readHeader();
-    const head = decoder.getFrameInfo();
-    if (!(head.width > 0 && head.height > 0) || head.width * head.height > maxPixels || head.componentCount > 4) {
-      throw new Error(`JPEG 2000 header declares ${head.width}x${head.height}x${head.componentCount}, more than expected`);
+    const head = codestreamSize(data);
+    if (head !== undefined && (!(head.width > 0 && head.height > 0) || head.width * head.height > maxPixels || head.components > 4)) {
+      throw new Error(`JPEG 2000 header declares ${head.width}x${head.height}x${head.components}, not a tile`);
     }
+    decoder.getEncodedBuffer(data.length).set(data);
     decoder.decode();
     const info = decoder.getFrameInfo();
     if (info.bitsPerSample > 8) throw new Error(`JPEG 2000 with ${info.bitsPerSample} bits per sample is not supported`);
@@ -51,4 +49,13 @@ export async function decodeJ2k(data: Uint8Array, maxPixels = 2 ** 26): Promise<
   } finally {
     decoder.delete();
   }
+}
+
+/** Image size and component count from a raw codestream's SIZ segment (undefined for other layouts). */
+export function codestreamSize(data: Uint8Array): { width: number; height: number; components: number } | undefined {
+  if (data.length < 42 || data[0] !== 0xff || data[1] !== 0x4f || data[2] !== 0xff || data[3] !== 0x51) return undefined;
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const width = v.getUint32(8) - v.getUint32(16);
+  const height = v.getUint32(12) - v.getUint32(20);
+  return { width, height, components: v.getUint16(40) };
 }
