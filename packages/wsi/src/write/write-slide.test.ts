@@ -139,6 +139,7 @@ describe("writeSlide, checked with OpenSlide", () => {
       expect(meta.detect).toBe(c.vendor);
       expect(meta.vendor).toBe(c.vendor);
       expect(meta.levels).toEqual(result.levels.map((l) => [l.width, l.height]));
+      meta.downsamples.forEach((d, k) => expect(result.levels[k]?.downsample).toBeCloseTo(d, 9));
       expect(meta.levels.length).toBeGreaterThanOrEqual(3);
       const factor = c.options.format === "svs" ? 4 : 2;
       expect(meta.levels[1]).toEqual([Math.ceil(W / factor), Math.ceil(H / factor)]);

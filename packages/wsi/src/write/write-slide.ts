@@ -65,7 +65,8 @@ export async function writeSlide(path: string, source: SlideSource, options: Wri
       path,
       bytes,
       bigTiff: big,
-      levels: writers.map((w) => ({ width: w.width, height: w.height, downsample: source.width / w.width })),
+      // Downsample as OpenSlide computes it: the mean of the x and y ratios.
+      levels: writers.map((w) => ({ width: w.width, height: w.height, downsample: (source.width / w.width + source.height / w.height) / 2 })),
       associatedImages: associated.map((a) => a.name).sort(),
     };
   } catch (error) {
