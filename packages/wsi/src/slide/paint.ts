@@ -67,48 +67,61 @@ export function paintTileFiltered(
   const disty = f32((py - y0 * 65536) / 65536);
   const idx = f32(1 - distx);
   const idy = f32(1 - disty);
-  const wxy = f32(distx * disty);
-  const wxiy = f32(distx * idy);
-  const wixy = f32(idx * disty);
-  const wixiy = f32(idx * idy);
+  const wBR = f32(distx * disty);
+  const wTR = f32(distx * idy);
+  const wBL = f32(idx * disty);
+  const wTL = f32(idx * idy);
   const iStart = Math.max(0, -x0 - 1);
   const iEnd = Math.min(w, tw - x0);
   const jStart = Math.max(0, -y0 - 1);
   const jEnd = Math.min(h, th - y0);
+  const u = UNORM8;
+  const stride = tw * 4;
   for (let j = jStart; j < jEnd; j++) {
     const sy = y0 + j;
-    const rowT = sy >= 0 && sy < th ? sy * tw * 4 : -1;
-    const rowB = sy + 1 >= 0 && sy + 1 < th ? (sy + 1) * tw * 4 : -1;
+    const hasT = sy >= 0 && sy < th;
+    const hasB = sy + 1 >= 0 && sy + 1 < th;
+    const rowT = sy * stride;
+    const rowB = rowT + stride;
     let d = (j * w + iStart) * 4;
     for (let i = iStart; i < iEnd; i++, d += 4) {
       const sx = x0 + i;
-      const l = sx >= 0 && sx < tw ? sx * 4 : -1;
-      const r = sx + 1 >= 0 && sx + 1 < tw ? (sx + 1) * 4 : -1;
-      const tl = rowT >= 0 && l >= 0 ? rowT + l : -1;
-      const tr = rowT >= 0 && r >= 0 ? rowT + r : -1;
-      const bl = rowB >= 0 && l >= 0 ? rowB + l : -1;
-      const br = rowB >= 0 && r >= 0 ? rowB + r : -1;
-      const sa = sample(tile, tl, tr, bl, br, 3, wixiy, wxiy, wixy, wxy);
-      const da = UNORM8[dest[d + 3] as number] as number;
+      const hasL = sx >= 0 && sx < tw;
+      const hasR = sx + 1 >= 0 && sx + 1 < tw;
+      const tl = hasT && hasL ? rowT + sx * 4 : -1;
+      const tr = hasT && hasR ? rowT + sx * 4 + 4 : -1;
+      const bl = hasB && hasL ? rowB + sx * 4 : -1;
+      const br = hasB && hasR ? rowB + sx * 4 + 4 : -1;
+      // s = ((tl·wTL + tr·wTR) + bl·wBL) + br·wBR in float32, absent neighbours contributing 0
+      let sa = 0;
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
+      if (tl >= 0) {
+        sr = f32((u[tile[tl] as number] as number) * wTL); sg = f32((u[tile[tl + 1] as number] as number) * wTL);
+        sb = f32((u[tile[tl + 2] as number] as number) * wTL); sa = f32((u[tile[tl + 3] as number] as number) * wTL);
+      }
+      if (tr >= 0) {
+        sr = f32(sr + f32((u[tile[tr] as number] as number) * wTR)); sg = f32(sg + f32((u[tile[tr + 1] as number] as number) * wTR));
+        sb = f32(sb + f32((u[tile[tr + 2] as number] as number) * wTR)); sa = f32(sa + f32((u[tile[tr + 3] as number] as number) * wTR));
+      }
+      if (bl >= 0) {
+        sr = f32(sr + f32((u[tile[bl] as number] as number) * wBL)); sg = f32(sg + f32((u[tile[bl + 1] as number] as number) * wBL));
+        sb = f32(sb + f32((u[tile[bl + 2] as number] as number) * wBL)); sa = f32(sa + f32((u[tile[bl + 3] as number] as number) * wBL));
+      }
+      if (br >= 0) {
+        sr = f32(sr + f32((u[tile[br] as number] as number) * wBR)); sg = f32(sg + f32((u[tile[br + 1] as number] as number) * wBR));
+        sb = f32(sb + f32((u[tile[br + 2] as number] as number) * wBR)); sa = f32(sa + f32((u[tile[br + 3] as number] as number) * wBR));
+      }
+      const da = u[dest[d + 3] as number] as number;
       // SATURATE: Fa = clamp((1 − da) / sa), Fb = 1; result = min(1, s·Fa + d).
       const fa = sa === 0 ? 1 : Math.min(1, Math.max(0, f32(f32(1 - da) / sa)));
+      dest[d] = toUnorm8(Math.min(1, f32(f32(sr * fa) + (u[dest[d] as number] as number))));
+      dest[d + 1] = toUnorm8(Math.min(1, f32(f32(sg * fa) + (u[dest[d + 1] as number] as number))));
+      dest[d + 2] = toUnorm8(Math.min(1, f32(f32(sb * fa) + (u[dest[d + 2] as number] as number))));
       dest[d + 3] = toUnorm8(Math.min(1, f32(f32(sa * fa) + da)));
-      for (let c = 0; c < 3; c++) {
-        const s = sample(tile, tl, tr, bl, br, c, wixiy, wxiy, wixy, wxy);
-        const dc = UNORM8[dest[d + c] as number] as number;
-        dest[d + c] = toUnorm8(Math.min(1, f32(f32(s * fa) + dc)));
-      }
     }
   }
-}
-
-function sample(t: Uint8Array, tl: number, tr: number, bl: number, br: number, c: number,
-  wTL: number, wTR: number, wBL: number, wBR: number): number {
-  const vTL = tl >= 0 ? (UNORM8[t[tl + c] as number] as number) : 0;
-  const vTR = tr >= 0 ? (UNORM8[t[tr + c] as number] as number) : 0;
-  const vBL = bl >= 0 ? (UNORM8[t[bl + c] as number] as number) : 0;
-  const vBR = br >= 0 ? (UNORM8[t[br + c] as number] as number) : 0;
-  return f32(f32(f32(f32(vTL * wTL) + f32(vTR * wTR)) + f32(vBL * wBL)) + f32(vBR * wBR));
 }
 
 /** Un-premultiplies in place exactly as openslide-python does (truncating 255·c/a). */

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { TileCache } from "../src/slide/tile-cache";
+
+describe("TileCache", () => {
+  it("keeps at most maxBytes, evicting the least recently used tile first", async () => {
+    const cache = new TileCache(3000);
+    let loads = 0;
+    const load = (n: number) => async () => { loads++; return new Uint8Array(1000).fill(n); };
+    await cache.get("a", load(1));
+    await cache.get("b", load(2));
+    await cache.get("c", load(3));
+    expect(cache.size).toBe(3000);
+    await cache.get("a", load(9)); // hit: "a" becomes most recent
+    await cache.get("d", load(4)); // evicts "b"
+    expect(cache.size).toBe(3000);
+    expect(loads).toBe(4);
+    expect((await cache.get("a", load(9)))?.[0]).toBe(1);
+    await cache.get("b", load(5));
+    expect(loads).toBe(5);
+    const tooBig = await cache.get("huge", async () => new Uint8Array(5000));
+    expect(tooBig?.length).toBe(5000);
+    expect(cache.size).toBeLessThanOrEqual(3000);
+  });
+
+  it("shares one in-flight load between concurrent readers and does not cache failures", async () => {
+    const cache = new TileCache(1 << 20);
+    let loads = 0;
+    const slow = async () => { loads++; await new Promise((r) => setTimeout(r, 10)); return new Uint8Array(8); };
+    await Promise.all([cache.get("k", slow), cache.get("k", slow), cache.get("k", slow)]);
+    expect(loads).toBe(1);
+    await expect(cache.get("bad", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    expect(await cache.get("bad", async () => new Uint8Array(1))).toHaveLength(1);
+  });
+});
