@@ -44,7 +44,8 @@ export async function runCommand(flags: CliFlags, io: Io, argv: string[] = proce
 
 /** `status`: done / stale / pending per stage, with counts. */
 export async function statusCommand(flags: CliFlags, io: Io): Promise<number> {
-  const config = await loadConfig({ ...flags, demo: flags.demo ?? false });
+  // Without --data this looks at the demo workspace (nothing is synthesized by status).
+  const config = await loadConfig(flags);
   const ctx = createContext(config, createReporter({ write: () => true }, { quiet: true }));
   const statuses = await stageStatuses(ctx, createStageRegistry());
   io.out.write(config.jsonLog ? `${JSON.stringify(statuses)}\n` : `workspace ${config.workspace}\n${formatStatus(statuses)}\n`);
@@ -54,7 +55,7 @@ export async function statusCommand(flags: CliFlags, io: Io): Promise<number> {
 /** `clean --stage X`: removes a stage's outputs and markers. */
 export async function cleanCommand(flags: CliFlags & { stage?: string }, io: Io): Promise<number> {
   if (!flags.stage || !isStageName(flags.stage)) throw new ReproduceError("unknown-stage", `clean needs --stage <name>; got ${flags.stage ?? "nothing"}`);
-  const config = await loadConfig({ ...flags, demo: false });
+  const config = await loadConfig(flags);
   const ctx = createContext(config, createReporter(io.out));
   const removed = await cleanStage(ctx.ws, flags.stage);
   io.out.write(`clean ${flags.stage}: removed ${removed} output(s) and its markers in ${config.workspace}\n`);

@@ -7,7 +7,8 @@ export type ReproduceErrorCode =
   | "inputs-missing"
   | "stage-unavailable"
   | "unknown-stage"
-  | "workspace";
+  | "workspace"
+  | "not-applicable";
 
 /**
  * A problem the user can fix: the message says what was expected, what was found and where.
@@ -63,4 +64,11 @@ export class StageUnavailableError extends ReproduceError {
 export function errorLine(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.replace(/\s+/g, " ").trim();
   return String(error).replace(/\s+/g, " ").trim();
+}
+
+/** A cohort stage has data, but too little for its protocol (e.g. a class with one patient): it is skipped and says why. */
+export class NotApplicableError extends ReproduceError {
+  constructor(message: string) {
+    super("not-applicable", message);
+  }
 }

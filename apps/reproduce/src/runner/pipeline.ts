@@ -66,6 +66,7 @@ export async function runPipeline(ctx: StageContext, registry: ReadonlyMap<Stage
   if (cleaned) ctx.reporter.info(`removed ${cleaned} temporary file(s) left by an interrupted run`);
   const records: StageRecord[] = [];
   const bad = new Set<StageName>();
+  const notApplicable = new Set<StageName>();
   for (const name of names) {
     const stage = registry.get(name);
     if (!stage) throw new ReproduceError("unknown-stage", `stage ${name} is not registered`);
@@ -76,12 +77,13 @@ export async function runPipeline(ctx: StageContext, registry: ReadonlyMap<Stage
       ctx.reporter.stageEnd(record);
     } else {
       try {
-        record = await runStage(ctx, stage);
+        record = await runStage(ctx, stage, { upstreamNotApplicable: stage.deps.filter((d) => notApplicable.has(d)) });
       } catch (error) {
         record = { stage: name, nb: stage.nb, runId: ctx.runId, shard: null, startedAt: new Date().toISOString(), seconds: 0, configHash: "", status: "failed", inputs: [], outputs: [], counts: {}, message: errorLine(error) };
         ctx.reporter.stageEnd(record);
       }
     }
+    if (record.status === "not-applicable") notApplicable.add(name);
     if (STATUS_EXIT[record.status] !== EXIT.ok) bad.add(name);
     records.push(record);
     await recordInPassport(ctx, (p) => p.stages.push(record));

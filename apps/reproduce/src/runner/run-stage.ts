@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { errorLine, ReproduceError } from "../errors";
+import { errorLine, NotApplicableError, ReproduceError } from "../errors";
 import { hashValue } from "../io/hash";
 import type { StageRecord } from "../workspace/passport";
 import { classifyUnits } from "./classify";
@@ -18,7 +18,7 @@ function summariseOutputs(outputs: string[]): string[] {
  * stale ones, records per-slide failures without stopping, runs the cohort step when unsharded, and
  * returns the passport record. A cohort stage whose unit throws ends with status "failed".
  */
-export async function runStage(ctx: StageContext, stage: Stage): Promise<StageRecord> {
+export async function runStage(ctx: StageContext, stage: Stage, options: { upstreamNotApplicable?: readonly string[] } = {}): Promise<StageRecord> {
   const t0 = Date.now();
   const configHash = stageConfigHash(stage, ctx.config);
   const shard = ctx.config.shard;
@@ -32,6 +32,9 @@ export async function runStage(ctx: StageContext, stage: Stage): Promise<StageRe
   if (why) return finish("unavailable", { message: why });
   const plan = await stage.plan(ctx);
   if (plan.notApplicable) return finish("not-applicable", { inputs: plan.inputs, message: plan.notApplicable });
+  const naUp = options.upstreamNotApplicable ?? [];
+  if (plan.units.length === 0 && plan.missing > 0 && naUp.length)
+    return finish("not-applicable", { inputs: plan.inputs, message: `${naUp.join(", ")} not applicable to this cohort, so neither is ${stage.name}` });
   if (plan.units.length === 0 && plan.missing > 0)
     return finish("inputs-missing", { inputs: plan.inputs, counts: { missing: plan.missing }, message: `all inputs are missing: ${plan.missingReason ?? "run the upstream stages first"}` });
   const markers = await readStageMarkers(ctx.ws, stage.name);
@@ -59,6 +62,7 @@ export async function runStage(ctx: StageContext, stage: Stage): Promise<StageRe
       for (const [k, v] of Object.entries(result.counts ?? {})) counts[k] = (counts[k] ?? 0) + v;
       outputs.push(...result.outputs);
     } catch (error) {
+      if (error instanceof NotApplicableError) return finish("not-applicable", { inputs: plan.inputs, counts, message: error.message });
       if (stage.kind === "cohort" || error instanceof ReproduceError) {
         const message = errorLine(error);
         return finish("failed", { inputs: plan.inputs, counts, message, outputs: summariseOutputs(outputs) });

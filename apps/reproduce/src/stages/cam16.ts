@@ -7,6 +7,7 @@ import { readStageMarkers } from "../runner/markers";
 import { ensembleOof, meanSd, probeCv } from "../eval/cv";
 import { metricWithCi } from "../eval/ci";
 import { embeddedSlides } from "../eval/embedding-table";
+import { foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 /**
@@ -25,7 +26,7 @@ export const cam16Stage: Stage = {
   async plan(ctx) {
     const m = (await readStageMarkers(ctx.ws, "embeddings")).get("cohort");
     if (!m || m.status !== "done") return { units: [], missing: 1, missingReason: "no embeddings yet (stage embeddings)", inputs: [] };
-    if (!m.outputs.some((o) => o.endsWith("camelyon16.arrow"))) return { units: [], missing: 0, notApplicable: "no CAMELYON16 slides in this cohort", inputs: [] };
+    if (!m.outputs.some((o) => o.endsWith("camelyon16.arrow"))) return { units: [], missing: 0, notApplicable: "no CAMELYON16 slide embeddings (no CAMELYON16 slides, or none passed QC and tiling at both scales)", inputs: [] };
     return { units: [{ id: "cohort", inputs: m.fingerprint }], missing: 0, inputs: ["embeddings/camelyon16.arrow"] };
   },
   async runUnit(ctx) {
@@ -34,7 +35,8 @@ export const cam16Stage: Stage = {
     const slides = (await embeddedSlides(ctx, "camelyon16"))!.slides.filter((s) => s.row.label === "tumor" || s.row.label === "normal");
     const y = slides.map((s) => (s.row.label === "tumor" ? 1 : 0));
     const X = slides.map((s) => Array.from(s.embedding));
-    const cv = probeCv(stats, X, y, { seeds: ev.seeds, split: (seed) => stats.stratifiedKFold(y, { nSplits: ev.folds, shuffle: true, seed }), probe: () => new stats.LogisticRegression({ C: 1, maxIter: 5000 }) });
+    const folds = foldsFor("CAMELYON16", ev.folds, y);
+    const cv = probeCv(stats, X, y, { seeds: ev.seeds, split: (seed) => stats.stratifiedKFold(y, { nSplits: folds, shuffle: true, seed }), probe: () => new stats.LogisticRegression({ C: 1, maxIter: 5000 }) });
     const p = ensembleOof(cv.oof).map((q) => q[1]!);
     const pred = p.map((v) => (v >= 0.5 ? 1 : 0));
     const data = { y, p, pred };
@@ -55,7 +57,7 @@ export const cam16Stage: Stage = {
     const summary: TaskSummary = {
       task: "cam16",
       title: "CAMELYON16 tumour vs normal (NB09A)",
-      protocol: `${slides.length} slides (${y.filter((v) => v).length} tumour); StratifiedKFold(${ev.folds}) × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1); OOF mean over seeds; fold AUROC ${fa.mean?.toFixed(3)} ± ${fa.sd?.toFixed(3)}`,
+      protocol: `${slides.length} slides (${y.filter((v) => v).length} tumour); StratifiedKFold(${folds}) × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1); OOF mean over seeds; fold AUROC ${fa.mean?.toFixed(3)} ± ${fa.sd?.toFixed(3)}`,
       n: slides.length,
       chance: { name: "AUROC of a random score", value: 0.5 },
       metrics,

@@ -7,6 +7,7 @@ import { readStageMarkers } from "../runner/markers";
 import { probeCv } from "../eval/cv";
 import { metricWithCi } from "../eval/ci";
 import { embeddedSlides, groupBy, poolVectors } from "../eval/embedding-table";
+import { foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 /**
@@ -27,7 +28,7 @@ export const cam17Stage: Stage = {
   async plan(ctx) {
     const m = (await readStageMarkers(ctx.ws, "embeddings")).get("cohort");
     if (!m || m.status !== "done") return { units: [], missing: 1, missingReason: "no embeddings yet (stage embeddings)", inputs: [] };
-    if (!m.outputs.some((o) => o.endsWith("camelyon17.arrow"))) return { units: [], missing: 0, notApplicable: "no CAMELYON17 slides in this cohort", inputs: [] };
+    if (!m.outputs.some((o) => o.endsWith("camelyon17.arrow"))) return { units: [], missing: 0, notApplicable: "no CAMELYON17 slide embeddings (no CAMELYON17 slides, or none passed QC and tiling at both scales)", inputs: [] };
     return { units: [{ id: "cohort", inputs: m.fingerprint }], missing: 0, inputs: ["embeddings/camelyon17.arrow"] };
   },
   async runUnit(ctx) {
@@ -40,11 +41,13 @@ export const cam17Stage: Stage = {
     const centers = patients.map(([, s]) => String(s[0]!.row.group ?? "unknown"));
     const X = patients.map(([, s]) => poolVectors(s.map((x) => x.embedding), "max"));
     const known = [...new Set(centers.filter((c) => c !== "unknown"))];
+    const kFolds = known.length >= 2 ? 0 : foldsFor("CAMELYON17", ev.folds, y);
+    if (new Set(y).size < 2) foldsFor("CAMELYON17", ev.folds, y);
     const loco = known.length >= 2;
     const split = () =>
       loco
         ? stats.leaveOneGroupOut(centers).filter((f) => f.group !== "unknown").map((f) => ({ train: Array.from(f.train).concat(centers.flatMap((c, i) => (c === "unknown" ? [i] : []))).filter((v, i, a) => a.indexOf(v) === i), test: f.test }))
-        : stats.stratifiedKFold(y, { nSplits: Math.min(ev.folds, Math.min(...[...new Set(y)].map((c) => y.filter((v) => v === c).length))), shuffle: true, seed: 17 });
+        : stats.stratifiedKFold(y, { nSplits: kFolds, shuffle: true, seed: 17 });
     const cv = probeCv(stats, X, y, { seeds: [ev.seeds[0]!], split, probe: () => new stats.OrdinalLogisticAT({ alpha: 1 }) });
     const pred = cv.oof[0]!.pred;
     const labels = [...new Set([...y, ...pred])].sort((a, b) => a - b);

@@ -8,6 +8,7 @@ import type { TaskSummary } from "../report/task-summary";
 import { slideBag } from "../eval/bags";
 import { metricWithCi } from "../eval/ci";
 import { featureSlides } from "../eval/feature-index";
+import { foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 const K = 6;
@@ -61,6 +62,7 @@ export const pandaMilStage: Stage = {
     const labels = slides.map((s) => Number(s.label));
     const providers = slides.map((s) => String(s.group ?? "unknown"));
     const cohort = { ids, bags, labels, providers };
+    foldsFor("PANDA", ctx.config.settings.evaluation.folds, labels);
     const qwk = (a: readonly number[], b: readonly number[]) => stats.cohenKappa(a, b, { weights: "quadratic", labels: [0, 1, 2, 3, 4, 5] });
     const ev = ctx.config.settings.evaluation;
     // The grading model's width follows the features (768 for ConvNeXt-Tiny; other encoders differ).

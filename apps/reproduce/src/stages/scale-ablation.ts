@@ -8,6 +8,7 @@ import type { TaskSummary } from "../report/task-summary";
 import { meanSd, probeCv, type CvResult } from "../eval/cv";
 import { featureSlides } from "../eval/feature-index";
 import { meanRows, seededSubset } from "../eval/rng";
+import { foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 const FEATURE_STAGES = ["features-pretrained", "features"];
@@ -62,7 +63,8 @@ export const scaleAblationStage: Stage = {
     const labels = [...new Set(slides.map((s) => s.label!))].sort();
     const y = slides.map((s) => labels.indexOf(s.label!));
     const groups = slides.map((s) => s.group!);
-    const split = (seed: number) => stats.stratifiedGroupKFold(y, groups, { nSplits: ev.folds, shuffle: true, seed, paperCompat: ctx.config.paperCompat });
+    const folds = foldsFor("scale ablation (TCGA)", ev.folds, y, groups);
+    const split = (seed: number) => stats.stratifiedGroupKFold(y, groups, { nSplits: folds, shuffle: true, seed, paperCompat: ctx.config.paperCompat });
     const results = new Map<string, CvResult>();
     const variants = ratioVariants(total);
     for (const v of variants) {
@@ -98,7 +100,7 @@ export const scaleAblationStage: Stage = {
     const summary: TaskSummary = {
       task: "scale-ablation",
       title: "Multi-scale vs single-scale (token-ratio ablation, TCGA)",
-      protocol: `${slides.length} slides, ${labels.length} classes; mean-pooled ${found.slides[0]?.encoder_id} features (stage ${found.stage}); total ${total} tokens; StratifiedGroupKFold(${ev.folds}) by tissue source site × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1, balanced); the same folds for every variant`,
+      protocol: `${slides.length} slides, ${labels.length} classes; mean-pooled ${found.slides[0]?.encoder_id} features (stage ${found.stage}); total ${total} tokens; StratifiedGroupKFold(${folds}) by tissue source site × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1, balanced); the same folds for every variant`,
       n: slides.length,
       chance: { name: "accuracy of the majority class", value: Math.max(...labels.map((_, c) => y.filter((v) => v === c).length)) / y.length },
       metrics: rows.map((r) => ({ name: `accuracy, ${r.variant}`, value: r.accuracy, ci95: null })),

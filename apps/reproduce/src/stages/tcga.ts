@@ -7,6 +7,7 @@ import { readStageMarkers } from "../runner/markers";
 import { argmaxClass, ensembleOof, meanSd, probeCv } from "../eval/cv";
 import { metricWithCi } from "../eval/ci";
 import { embeddedSlides, groupBy, poolVectors } from "../eval/embedding-table";
+import { foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 /**
@@ -26,7 +27,7 @@ export const tcgaStage: Stage = {
   async plan(ctx) {
     const m = (await readStageMarkers(ctx.ws, "embeddings")).get("cohort");
     if (!m || m.status !== "done") return { units: [], missing: 1, missingReason: "no embeddings yet (stage embeddings)", inputs: [] };
-    if (!m.outputs.some((o) => o.endsWith("tcga.arrow"))) return { units: [], missing: 0, notApplicable: "no TCGA slides in this cohort", inputs: [] };
+    if (!m.outputs.some((o) => o.endsWith("tcga.arrow"))) return { units: [], missing: 0, notApplicable: "no TCGA slide embeddings (no TCGA slides, or none passed QC and tiling at both scales)", inputs: [] };
     return { units: [{ id: "cohort", inputs: m.fingerprint }], missing: 0, inputs: ["embeddings/tcga.arrow", "manifests (labels)"] };
   },
   async runUnit(ctx) {
@@ -38,9 +39,10 @@ export const tcgaStage: Stage = {
     const y = patients.map(([, s]) => codes.indexOf(String(s[0]!.row.label)));
     const groups = patients.map(([, s]) => String(s[0]!.row.group));
     const X = patients.map(([, s]) => poolVectors(s.map((x) => x.embedding), "mean"));
+    const folds = foldsFor("TCGA", ev.folds, y, groups);
     const cv = probeCv(stats, X, y, {
       seeds: ev.seeds,
-      split: (seed) => stats.stratifiedGroupKFold(y, groups, { nSplits: ev.folds, shuffle: true, seed, paperCompat: ctx.config.paperCompat }),
+      split: (seed) => stats.stratifiedGroupKFold(y, groups, { nSplits: folds, shuffle: true, seed, paperCompat: ctx.config.paperCompat }),
       probe: () => new stats.LogisticRegression({ C: 1, maxIter: 5000 }),
     });
     const probs = ensembleOof(cv.oof);
@@ -66,7 +68,7 @@ export const tcgaStage: Stage = {
       }
       return { class: code, precision: pr.precision[c] ?? null, recall: pr.recall[c] ?? null, f1: pr.f1[c] ?? null, auroc_ovr: auroc, support_patients: pr.support[c] ?? 0 };
     });
-    const source = `OOF, ${ev.folds}-fold StratifiedGroupKFold by site × ${ev.seeds.length} seed(s), mean of seeds, patient level`;
+    const source = `OOF, ${folds}-fold StratifiedGroupKFold by site × ${ev.seeds.length} seed(s), mean of seeds, patient level`;
     await writeJsonAtomic(`${dir}/per_class.json`, { source, classes: perClass });
     await writeJsonAtomic(`${dir}/oof_confidence.json`, { patients: ids.map((id, i) => ({ patient_id: id, confidence: Math.max(...probs[i]!) })) });
     await writeJsonAtomic(`${dir}/patient_embeddings.json`, { patients: ids.map((id, i) => ({ patient_id: id, class: codes[y[i]!]!, embedding: X[i]!.map((v) => (Number.isFinite(v) ? v : null)) })) });
