@@ -17,7 +17,16 @@ const fromSource = here.endsWith(".ts");
 /** Whether worker threads can load the renderer: always from built JS; from TypeScript sources only under tsx. */
 export function workersAvailable(): boolean {
   if (!fromSource) return true;
-  return [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => /\btsx\b/.test(a));
+  return tsxApi() !== undefined && [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => /\btsx\b/.test(a));
+}
+
+/** URL of tsx's register API, resolved from this file (so it works whatever the working directory). */
+function tsxApi(): string | undefined {
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Default worker count: one per core beyond the writer's, at most 4; 0 when workers cannot load. */
@@ -39,7 +48,7 @@ export function workerRenderer(options: SynthesizeSlideOptions, count: number, h
   const { onProgress: _p, signal: _s, ...cloneable } = options;
   const url = new URL(fromSource ? "./render-worker.ts" : "./render-worker.js", here);
   // From TypeScript sources the worker registers tsx itself (loader hooks are per thread).
-  const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  const bootstrap = `import(${JSON.stringify(tsxApi() ?? "tsx/esm/api")}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
   const spawn = () =>
     fromSource ? new Worker(bootstrap, { eval: true, workerData: { options: cloneable } }) : new Worker(url, { workerData: { options: cloneable } });
   const workers = Array.from({ length: count }, spawn);
