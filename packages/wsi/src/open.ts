@@ -2,7 +2,8 @@ import { WsiError } from "./errors";
 import { findFormat } from "./formats/registry";
 import { FileSource } from "./io/file-source";
 import { LayoutSlide } from "./slide/tiff-slide";
-import { readTiff, readTiffHeader, type TiffFile } from "./tiff/ifd";
+import { quickhash1 } from "./formats/quickhash";
+import { type Ifd, readTiff, readTiffHeader, type TiffFile } from "./tiff/ifd";
 import type { OpenSlideOptions, Slide, Vendor } from "./types";
 
 /**
@@ -18,6 +19,10 @@ export async function openSlide(path: string, options: OpenSlideOptions = {}): P
       throw new WsiError("UNTILED", path, "TIFF main image is not tiled (stripped images are not supported, as in OpenSlide)");
     }
     const layout = await reader.open(tiff);
+    if (layout.quickhashIfd !== undefined) {
+      const hash = await quickhash1(tiff, layout.quickhashIfd, tiff.ifds[0] as Ifd);
+      if (hash !== undefined) layout.properties["openslide.quickhash-1"] = hash;
+    }
     return new LayoutSlide(source, layout, options);
   } catch (err) {
     await source.close().catch(() => undefined);

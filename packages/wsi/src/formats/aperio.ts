@@ -52,6 +52,7 @@ export const aperioReader: FormatReader = {
     return {
       vendor: "aperio",
       levels: levels.map((image) => tiledLevel(image)),
+      quickhashIfd: levels[levels.length - 1]?.ifd,
       associated,
       properties,
       mpp: mpp === undefined ? undefined : { x: mpp, y: mpp },

@@ -48,6 +48,7 @@ export const genericTiffReader: FormatReader = {
     return {
       vendor: "generic-tiff",
       levels: images.map((image) => tiledLevel(image)),
+      quickhashIfd: images[images.length - 1]?.ifd,
       associated: new Map(),
       properties: tiffProperties(tiff.ifds[0] as Ifd),
       mpp: undefined,

@@ -28,6 +28,7 @@ export const ndpiReader: FormatReader = {
   async open(tiff: TiffFile): Promise<SlideLayout> {
     const path = tiff.source.path;
     const levels: { scale: number; source: TileSource }[] = [];
+    let smallest: { width: number; ifd: Ifd } | undefined;
     const associated = new Map<string, AssociatedSource>();
     for (const ifd of tiff.ifds) {
       const lens = tagNumber(ifd, Tag.NdpiSourceLens);
@@ -39,6 +40,7 @@ export const ndpiReader: FormatReader = {
       }
       if (lens <= 0 || focal !== 0) continue;
       const base = await ndpiLevel(tiff, ifd);
+      if (smallest === undefined || base.width < smallest.width) smallest = { width: base.width, ifd };
       for (const scale of JPEG_SCALES) levels.push({ scale, source: scaledLevel(base, scale) });
     }
     if (levels.length === 0) throw new WsiError("CORRUPT", path, "NDPI file has no pyramid level (no IFD with a positive source lens at focal plane 0)");
@@ -54,6 +56,7 @@ export const ndpiReader: FormatReader = {
     return {
       vendor: "hamamatsu",
       levels: pyramid,
+      quickhashIfd: smallest?.ifd,
       associated,
       properties,
       mpp: resolutionMpp(first),

@@ -89,7 +89,7 @@ export const philipsReader: FormatReader = {
       const ratio = spacing0 !== undefined && spacing !== undefined && spacing0 > 0 ? spacing / spacing0 : l0.width / image.width;
       return tiledLevel(image, { width: Math.min(image.width, Math.round(l0.width / ratio)), height: Math.min(image.height, Math.round(l0.height / ratio)) });
     });
-    const { "tiff.ImageDescription": _xml, ...tiffProps } = tiffProperties(first);
+    const { "tiff.ImageDescription": _xml, "openslide.comment": _comment, ...tiffProps } = tiffProperties(first);
     const [spacingY, spacingX] = doubles(props["philips.DICOM_PIXEL_SPACING"]);
     const mpp = spacingX !== undefined && spacingY !== undefined && spacingX > 0 && spacingY > 0 ? { x: spacingX * 1000, y: spacingY * 1000 } : undefined;
     const associated = new Map<string, AssociatedSource>();
@@ -101,7 +101,8 @@ export const philipsReader: FormatReader = {
       if (name === undefined || data === undefined || associated.has(name)) continue;
       associated.set(name, await base64Jpeg(path, name, data));
     }
-    return { vendor: "philips", levels, associated, properties: { ...tiffProps, ...props }, mpp, objectivePower: undefined, mppFormat: formatG17 };
+    const quickhashIfd = levelsImages[levelsImages.length - 1]?.ifd;
+    return { vendor: "philips", levels, associated, quickhashIfd, properties: { ...tiffProps, ...props }, mpp, objectivePower: undefined, mppFormat: formatG17 };
   },
 };
 

@@ -25,9 +25,11 @@ const resolutionUnits = new Map<number, string>([
   [3, "centimeter"],
 ]);
 
-/** The `tiff.*` properties OpenSlide derives from one IFD (strings, float tags as doubles, ResolutionUnit). */
+/** The `tiff.*` properties (and `openslide.comment`) OpenSlide derives from one IFD (strings, float tags as doubles, ResolutionUnit). */
 export function tiffProperties(ifd: Ifd): Record<string, string> {
   const props: Record<string, string> = {};
+  const description = tagString(ifd, Tag.ImageDescription);
+  if (description !== undefined) props["openslide.comment"] = description;
   for (const [tag, name] of stringTags) {
     const v = tagString(ifd, tag);
     if (v !== undefined) props[`tiff.${name}`] = v;

@@ -1,4 +1,4 @@
-import type { TiffFile } from "../tiff/ifd";
+import type { Ifd, TiffFile } from "../tiff/ifd";
 import type { Mpp, RgbaImage, Vendor } from "../types";
 import type { DecodePool } from "../worker-pool";
 
@@ -36,6 +36,8 @@ export interface SlideLayout {
   properties: Record<string, string>;
   mpp: Mpp | undefined;
   objectivePower: number | undefined;
+  /** IFD of the smallest stored level, hashed for `openslide.quickhash-1`. */
+  quickhashIfd?: Ifd;
   /** How `openslide.mpp-x/-y` are printed (OpenSlide differs by vendor). @default shortest round-trip decimal */
   mppFormat?: (value: number) => string;
   /** Extra cleanup when the slide closes (e.g. other files opened by the reader). */
