@@ -57,7 +57,8 @@ export function sbatchScript(options: SlurmOptions, registry: ReadonlyMap<StageN
   let previousSlide: StageName[] = [];
   phases.forEach((phase, i) => {
     const job = `osfm-${i + 1}-${phase.kind === "slide" ? "shards" : "cohort"}`;
-    const head = `job${i + 1}=$(sbatch --parsable "\${SBATCH_OPTS[@]}" "\${dep[@]}" --job-name=${job} --output=${shellQuote(`${logDir}/%x-%A_%a.out`)}`;
+    const log = phase.kind === "slide" ? `${logDir}/%x-%A_%a.out` : `${logDir}/%x-%j.out`;
+    const head = `job${i + 1}=$(sbatch --parsable "\${SBATCH_OPTS[@]}" "\${dep[@]}" --job-name=${job} --output=${shellQuote(log)}`;
     if (phase.kind === "slide") {
       lines.push(`${head} --array=0-${tasks - 1} <<'OSFM_JOB'`, "#!/usr/bin/env bash", "set -euo pipefail", 'case "$SLURM_ARRAY_TASK_ID" in');
       for (let t = 0; t < tasks; t++) lines.push(`  ${t}) SHARD=${t}/${tasks} ;;`);
@@ -74,7 +75,7 @@ export function sbatchScript(options: SlurmOptions, registry: ReadonlyMap<StageN
   if (previousSlide.length) {
     const n = phases.length + 1;
     lines.push(
-      `job${n}=$(sbatch --parsable "\${SBATCH_OPTS[@]}" "\${dep[@]}" --job-name=osfm-${n}-cohort --output=${shellQuote(`${logDir}/%x-%A_%a.out`)} <<'OSFM_JOB'`,
+      `job${n}=$(sbatch --parsable "\${SBATCH_OPTS[@]}" "\${dep[@]}" --job-name=osfm-${n}-cohort --output=${shellQuote(`${logDir}/%x-%j.out`)} <<'OSFM_JOB'`,
       "#!/usr/bin/env bash",
       "set -euo pipefail",
       `exec ${cmd} --stages ${previousSlide.join(",")} ${flags}`,
