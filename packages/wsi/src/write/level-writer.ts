@@ -10,6 +10,19 @@ export interface WriteContext {
   tileSize: number;
   /** Tail of the append queue: tiles are appended strictly in push order, so output is deterministic. */
   queue: Promise<void>;
+  /** Encoded single-colour tiles by colour (glass background repeats thousands of times). */
+  uniform: Map<number, Promise<Uint8Array>>;
+}
+
+/** The 0xRRGGBB colour of a tile whose pixels are all equal, else -1. */
+export function uniformColour(tile: Uint8Array): number {
+  const r = tile[0] as number;
+  const g = tile[1] as number;
+  const b = tile[2] as number;
+  for (let i = 3; i < tile.length; i += 3) {
+    if (tile[i] !== r || tile[i + 1] !== g || tile[i + 2] !== b) return -1;
+  }
+  return (r << 16) | (g << 8) | b;
 }
 
 /**
@@ -70,7 +83,20 @@ export class LevelWriter {
     const { encoder, settings } = this.ctx;
     const encodes: Promise<Uint8Array>[] = [];
     for (let tx = 0; tx < this.tilesAcross; tx++) {
-      encodes.push(encoder.encode(this.cutTile(tx, rows), t, t, settings));
+      const tile = this.cutTile(tx, rows);
+      const colour = uniformColour(tile);
+      if (colour < 0) {
+        encodes.push(encoder.encode(tile, t, t, settings));
+        continue;
+      }
+      // Same pixels, same codec settings: the same bytes, encoded once.
+      let encoded = this.ctx.uniform.get(colour);
+      if (!encoded) {
+        if (this.ctx.uniform.size >= 256) this.ctx.uniform.clear();
+        encoded = encoder.encode(tile, t, t, settings);
+        this.ctx.uniform.set(colour, encoded);
+      }
+      encodes.push(encoded);
     }
     const base = this.tileRow * this.tilesAcross;
     const { sink } = this.ctx;

@@ -34,7 +34,7 @@ export async function writeSlide(path: string, source: SlideSource, options: Wri
   let sink: FileSink | undefined;
   try {
     sink = await FileSink.create(tmp, 16);
-    const ctx: WriteContext = { sink, encoder: opts.encoder, settings: opts.settings, tileSize: opts.tileSize, queue: Promise.resolve() };
+    const ctx: WriteContext = { sink, encoder: opts.encoder, settings: opts.settings, tileSize: opts.tileSize, queue: Promise.resolve(), uniform: new Map() };
     const writers: LevelWriter[] = [];
     for (let k = plan.dims.length - 1; k >= 0; k--) {
       const d = plan.dims[k] as { width: number; height: number };
