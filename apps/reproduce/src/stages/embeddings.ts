@@ -30,7 +30,7 @@ export const embeddingsStage: Stage = {
   nb: "NB08",
   title: "slide embeddings",
   kind: "cohort",
-  deps: ["pretrain"],
+  deps: ["pretrain", "features-pretrained"],
   version: 1,
   settings: () => ({ output: "projector" }),
   unavailable: () => missingApis({ mil: ["MILTransformer", "exportEmbeddings", "tileCentresMm"], backbone: ["readFeatureFile"] }),
