@@ -205,6 +205,41 @@ describe("writeSlide, checked with OpenSlide", () => {
   });
 });
 
+describe("writeSlide with single-colour tiles", () => {
+  it("writes repeated background tiles (encoded once) that OpenSlide decodes exactly (deflate) and within JPEG tolerance", async () => {
+    // Left half glass (one colour), right half the test pattern.
+    const colour = [243, 241, 246];
+    const source: SlideSource = {
+      width: 1600,
+      height: 900,
+      readRegion(x0, y0, w, h) {
+        const out = new Uint8Array(w * h * 3);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.set(x0 + x < 800 ? colour : pixel(x0 + x, y0 + y), (y * w + x) * 3);
+        return out;
+      },
+    };
+    for (const compression of ["deflate", "jpeg"] as const) {
+      const path = join(dir, `uniform-${compression}.svs`);
+      await writeSlide(path, source, { compression, quality: 95 });
+      const { pixels } = probe(path, [[100, 100, 0, 500, 700], [700, 300, 0, 200, 200]]);
+      const glass = pixels[0] as Uint8Array;
+      let max = 0;
+      for (let i = 0; i < 500 * 700; i++) for (let c = 0; c < 3; c++) max = Math.max(max, Math.abs((glass[i * 4 + c] as number) - (colour[c] as number)));
+      expect(max).toBeLessThanOrEqual(compression === "deflate" ? 0 : 2);
+      // The region straddling glass and pattern.
+      const mixed = pixels[1] as Uint8Array;
+      let worst = 0;
+      for (let y = 0; y < 200; y++) {
+        for (let x = 0; x < 200; x++) {
+          const want = 700 + x < 800 ? colour : pixel(700 + x, 300 + y);
+          for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs((mixed[(y * 200 + x) * 4 + c] as number) - (want[c] as number)));
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(compression === "deflate" ? 0 : 40);
+    }
+  });
+});
+
 describe("writeSlide errors and atomicity", () => {
   it("rejects bad options with a WsiError naming the file", async () => {
     const path = join(dir, "bad.svs");
