@@ -79,6 +79,7 @@ describe("evaluation chain: embeddings → tcga, cam16, cam17", () => {
     // Figure inputs exactly as @osfm/figures documents them.
     for (const [id, input] of [
       ["fig3a", await read("tcga/per_class.json")],
+      ["fig4e", await read("tcga/paired.json")],
       ["fig4a", await read("cam16/oof.json")],
       ["fig4c", await read("cam17/per_center.json")],
       ["fig4d", await read("cam17/transitions.json")],

@@ -8,7 +8,48 @@ import { argmaxClass, ensembleOof, meanSd, probeCv } from "../eval/cv";
 import { metricWithCi } from "../eval/ci";
 import { embeddedSlides, groupBy, poolVectors } from "../eval/embedding-table";
 import { foldsFor } from "../eval/folds";
-import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
+import { STATS_NEEDS, type FoldPort, type StatsPort } from "../eval/stats-port";
+import type { StageContext } from "../runner/stage";
+import type { BackbonePort } from "../ports/pipeline";
+import { featureSlides } from "../eval/feature-index";
+import { meanRows } from "../eval/rng";
+
+/**
+ * results/tcga/paired.json (Fig 4E): per-class F1 of a baseline without aggregator (per patient, the
+ * mean over slides of [mean tile feature at 0.5, at 2.0], as the Dec-2025 script) against the slide
+ * embeddings, with the same probe on the same folds.
+ */
+async function writePairedBaseline(
+  ctx: StageContext,
+  stats: StatsPort,
+  o: { ids: string[]; y: number[]; codes: string[]; folds: number; ours: number[]; split: (seed: number) => FoldPort[] },
+): Promise<void> {
+  const found = await featureSlides(ctx, ["features-pretrained", "features"], "tcga");
+  if (!found) return;
+  const backbone = await requirePackage<BackbonePort>("backbone");
+  const byPatient = groupBy(found.slides, (s) => s.patient_id);
+  const X: number[][] = [];
+  for (const id of o.ids) {
+    const vecs: Float32Array[] = [];
+    for (const s of byPatient.get(id) ?? []) {
+      const a = await backbone.readFeatureFile(s.file05);
+      const b = await backbone.readFeatureFile(s.file20);
+      vecs.push(Float32Array.from([...meanRows(a.features, a.dim, [...Array(a.n).keys()]), ...meanRows(b.features, b.dim, [...Array(b.n).keys()])]));
+    }
+    if (!vecs.length) return;
+    X.push(poolVectors(vecs, "mean"));
+  }
+  const cv = probeCv(stats, X, o.y, { seeds: ctx.config.settings.evaluation.seeds, split: o.split, probe: () => new stats.LogisticRegression({ C: 1, maxIter: 5000 }) });
+  const pred = ensembleOof(cv.oof).map((p) => argmaxClass(p, cv.classes));
+  const base = stats.f1Score(o.y, pred, { average: "none", labels: cv.classes });
+  const num = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+  await writeJsonAtomic(ctx.ws.results("tcga", "paired.json"), {
+    metric_label: "F1 (ensemble OOF, patient level)",
+    model_a: `mean tile features, no aggregator (${found.stage})`,
+    model_b: "OpenSlideFM slide embedding",
+    classes: o.codes.map((c, i) => ({ class: c, a: num(base[i]), b: num(o.ours[i]) })),
+  });
+}
 
 /**
  * NB07: TCGA pan-cancer classification from slide embeddings: patient means, StratifiedGroupKFold by
@@ -74,6 +115,7 @@ export const tcgaStage: Stage = {
     await writeJsonAtomic(`${dir}/patient_embeddings.json`, { patients: ids.map((id, i) => ({ patient_id: id, class: codes[y[i]!]!, embedding: X[i]!.map((v) => (Number.isFinite(v) ? v : null)) })) });
     await writeFileAtomic(`${dir}/fold_results.csv`, formatCsv(["seed", "fold", "nTrain", "nTest", "accuracy", "balanced_accuracy", "macro_f1", "macro_auroc"], cv.folds.map((f) => ({ ...f }))));
     await writeFileAtomic(`${dir}/oof.csv`, formatCsv(["patient_id", "y_true", ...cv.oof.map((o) => `pred_seed${o.seed}`), "pred_ensemble"], ids.map((id, i) => ({ patient_id: id, y_true: codes[y[i]!], ...Object.fromEntries(cv.oof.map((o) => [`pred_seed${o.seed}`, codes[o.pred[i]!]])), pred_ensemble: codes[pred[i]!] }))));
+    await writePairedBaseline(ctx, stats, { ids, y, codes, folds, ours: pr.f1, split: (seed) => stats.stratifiedGroupKFold(y, groups, { nSplits: folds, shuffle: true, seed, paperCompat: ctx.config.paperCompat }) });
     const foldAcc = meanSd(cv.folds.map((f) => f.accuracy));
     const summary: TaskSummary = {
       task: "tcga",
@@ -85,6 +127,6 @@ export const tcgaStage: Stage = {
       tables: [{ title: "Per class (ensemble OOF)", columns: ["class", "precision", "recall", "f1", "auroc_ovr", "support_patients"], rows: perClass }],
     };
     await writeJsonAtomic(`${dir}/summary.json`, summary);
-    return { outputs: ["per_class.json", "oof_confidence.json", "patient_embeddings.json", "fold_results.csv", "oof.csv", "summary.json"].map((f) => ctx.ws.rel(`${dir}/${f}`)), counts: { patients: ids.length, classes: codes.length } };
+    return { outputs: ["per_class.json", "paired.json", "oof_confidence.json", "patient_embeddings.json", "fold_results.csv", "oof.csv", "summary.json"].map((f) => ctx.ws.rel(`${dir}/${f}`)), counts: { patients: ids.length, classes: codes.length } };
   },
 };
