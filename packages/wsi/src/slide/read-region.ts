@@ -6,6 +6,9 @@ export type TileFetcher = (index: number) => Promise<Uint8Array | undefined>;
 
 /** OpenSlide paints large requests in 4096-pixel chunks, each with its own integer level-0 origin. */
 const CHUNK = 4096;
+/** Tiles being read and decoded ahead of the one being painted. */
+const WINDOW = 32;
+const DONE: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * Reads a `w × h` RGBA region of `level` whose top-left is (`x`, `y`) in level-0 pixels, with OpenSlide 3.4
@@ -16,21 +19,19 @@ export async function readRegionPixels(
   level: TileSource, downsample: number, fetch: TileFetcher,
   x: number, y: number, w: number, h: number,
 ): Promise<Uint8Array> {
+  if (w <= CHUNK && h <= CHUNK) return paintChunk(level, downsample, fetch, x, y, w, h);
   const out = new Uint8Array(w * h * 4);
-  const chunks: Promise<void>[] = [];
+  // chunks one after the other, so memory stays bounded by one chunk's tiles in flight
   for (let cy = 0; cy < h; cy += CHUNK) {
     for (let cx = 0; cx < w; cx += CHUNK) {
       const cw = Math.min(CHUNK, w - cx);
       const ch = Math.min(CHUNK, h - cy);
       const ox = Math.trunc(x + cx * downsample);
       const oy = Math.trunc(y + cy * downsample);
-      chunks.push(paintChunk(level, downsample, fetch, ox, oy, cw, ch).then((pix) => {
-        if (cw === w && ch === h) out.set(pix);
-        else for (let r = 0; r < ch; r++) out.set(pix.subarray(r * cw * 4, (r + 1) * cw * 4), ((cy + r) * w + cx) * 4);
-      }));
+      const pix = await paintChunk(level, downsample, fetch, ox, oy, cw, ch);
+      for (let r = 0; r < ch; r++) out.set(pix.subarray(r * cw * 4, (r + 1) * cw * 4), ((cy + r) * w + cx) * 4);
     }
   }
-  await Promise.all(chunks);
   return out;
 }
 
@@ -64,10 +65,21 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   endY = Math.min(endY, tilesDown);
   const indices: number[] = [];
   for (let ty = endY - 1; ty >= startY; ty--) for (let tx = endX - 1; tx >= startX; tx--) indices.push(ty * tilesAcross + tx);
-  const tiles = await Promise.all(indices.map((i) => fetch(i)));
   const integral = Number.isInteger(lx) && Number.isInteger(ly);
+  // Tiles are fetched (read + decoded) up to WINDOW ahead and painted strictly in OpenSlide's order.
+  const pending: Promise<Uint8Array | undefined>[] = [];
+  let started = 0;
+  const startUpTo = (n: number) => {
+    for (; started < Math.min(n, indices.length); started++) {
+      const p = fetch(indices[started] as number);
+      p.catch(() => undefined); // rejections are observed when the tile's turn comes
+      pending.push(p);
+    }
+  };
   for (let k = 0; k < indices.length; k++) {
-    const tile = tiles[k];
+    startUpTo(k + WINDOW);
+    const tile = await (pending[k] as Promise<Uint8Array | undefined>);
+    pending[k] = DONE;
     if (tile === undefined) continue;
     const index = indices[k] as number;
     const tx = index % tilesAcross;
