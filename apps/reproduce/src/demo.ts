@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunConfig } from "./config/schema";
-import { StageUnavailableError } from "./errors";
+import { errorLine, StageUnavailableError } from "./errors";
 import { writeJsonAtomic } from "./io/atomic";
 import { missingExports, requirePackage } from "./ports/modules";
 import type { Reporter } from "./progress/reporter";
@@ -47,7 +47,11 @@ export async function ensureDemoData(config: RunConfig, reporter: Reporter): Pro
   // @osfm/synth writes each slide atomically and resumes an interrupted cohort; the marker comes last.
   await writeJsonAtomic(join(config.data, DEMO_PROGRESS), { preset: config.demoPreset });
   let n = 0;
-  await synth.synthesizeCohort(config.data, config.demoPreset, { onSlide: () => void (++n % 10 === 0 && reporter.info(`demo: ${n} slides written`)) });
+  try {
+    await synth.synthesizeCohort(config.data, config.demoPreset, { onSlide: () => void (++n % 10 === 0 && reporter.info(`demo: ${n} slides written`)) });
+  } catch (error) {
+    throw new StageUnavailableError("demo", `building the synthetic cohort failed after ${n} slide(s): ${errorLine(error)} (run again to resume)`);
+  }
   await writeJsonAtomic(join(config.data, DEMO_MARKER), { preset: config.demoPreset, builtAt: new Date().toISOString() });
   reporter.info(`demo: cohort built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

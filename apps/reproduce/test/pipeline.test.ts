@@ -1,10 +1,10 @@
-import { readFile, readdir, utimes } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../src/io/csv";
 import { readArrowRows } from "../src/io/table";
 import { readPassport } from "../src/workspace/passport";
-import { fixtureData, runCli } from "./cli-helpers";
+import { fixtureData, fixtures, runCli } from "./cli-helpers";
 import { tempDir } from "./helpers";
 
 describe("env + manifest on real slide fixtures (through the CLI)", () => {
@@ -74,6 +74,20 @@ describe("env + manifest on real slide fixtures (through the CLI)", () => {
     expect(status.stdout).toMatch(/qc\s+NB03\s+/);
   });
 
+  it("a data folder with one dataset: the other datasets' stages are not applicable, and the run succeeds", async () => {
+    const root = await tempDir();
+    const data = join(root, "data");
+    await mkdir(join(data, "Raw Data", "CAMELYON16"), { recursive: true });
+    await copyFile(join(fixtures, "aperio_CMU-1-Small-Region.svs"), join(data, "Raw Data", "CAMELYON16", "tumor_001.tif"));
+    const ws = join(root, "ws");
+    const r = await runCli(["run", "--data", data, "--workspace", ws, "--stages", "env,manifest,tcga,scale-ablation,cam17,panda-mil,panda-metrics"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\[manifest\] tcga: no folder at .*Raw Data\/TCGA; its stages will have no inputs/);
+    expect(r.stdout).toMatch(/\[tcga\] not-applicable .*: no TCGA slides in this data folder/);
+    expect(r.stdout).toMatch(/\[cam17\] not-applicable .*: no CAMELYON17 slides in this data folder/);
+    expect(r.stdout).toMatch(/\[panda-metrics\] not-applicable .*: no PANDA slides in this data folder/);
+  });
+
   it("stops with a clear message and non-zero code on bad input", async () => {
     const root = await tempDir();
     const missing = await runCli(["run", "--data", join(root, "nope"), "--workspace", join(root, "ws"), "--stages", "manifest"]);
@@ -84,8 +98,16 @@ describe("env + manifest on real slide fixtures (through the CLI)", () => {
     expect(badStage.stderr).toMatch(/unknown stage "qcc"; stages are: env, manifest, qc/);
     const badShard = await runCli(["run", "--data", root, "--shard", "3/3"]);
     expect(badShard.stderr).toMatch(/--shard 3\/3: need 0 ≤ i < n/);
-    const noInputs = await runCli(["run", "--data", root, "--workspace", join(root, "ws2"), "--stages", "report,tiles"]);
-    expect(noInputs.code).not.toBe(0);
+    const data = await fixtureData(root);
+    const noInputs = await runCli(["run", "--data", data, "--workspace", join(root, "ws2"), "--stages", "tiles,report"]);
+    expect(noInputs.code).toBe(2);
+    expect(noInputs.stdout).toMatch(/\[tiles\] inputs-missing .*all inputs are missing: .*no manifest yet: run the manifest stage/);
     expect(noInputs.stdout).toMatch(/report: /);
+    const badCsv = join(root, "bad");
+    await mkdir(join(badCsv, "Validation Data", "PANDA"), { recursive: true });
+    await writeFile(join(badCsv, "Validation Data", "PANDA", "train.csv"), "image,provider\nx,y\n");
+    const csv = await runCli(["run", "--data", badCsv, "--workspace", join(root, "ws3"), "--stages", "manifest"]);
+    expect(csv.code).toBe(1);
+    expect(csv.stdout).toMatch(/\[manifest\] failed .*train\.csv: expected columns image_id, data_provider, isup_grade, gleason_score; found image, provider/);
   });
 });

@@ -1,5 +1,6 @@
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { formatCsv } from "../io/csv";
+import { datasetAbsent } from "../eval/dataset-presence";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { Stage } from "../runner/stage";
 import type { TaskSummary } from "../report/task-summary";
@@ -24,6 +25,8 @@ export const cam16Stage: Stage = {
   settings: (c) => ({ evaluation: c.settings.evaluation, seed: c.seed }),
   unavailable: () => missingApis({ stats: [...STATS_NEEDS, "averagePrecision"], mil: ["readEmbeddings"] }),
   async plan(ctx) {
+    const absent = await datasetAbsent(ctx, "camelyon16");
+    if (absent) return { units: [], missing: 0, notApplicable: absent, inputs: [] };
     const m = (await readStageMarkers(ctx.ws, "embeddings")).get("cohort");
     if (!m || m.status !== "done") return { units: [], missing: 1, missingReason: "no embeddings yet (stage embeddings)", inputs: [] };
     if (!m.outputs.some((o) => o.endsWith("camelyon16.arrow"))) return { units: [], missing: 0, notApplicable: "no CAMELYON16 slide embeddings (no CAMELYON16 slides, or none passed QC and tiling at both scales)", inputs: [] };

@@ -1,5 +1,6 @@
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { formatCsv } from "../io/csv";
+import { datasetAbsent } from "../eval/dataset-presence";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { Stage } from "../runner/stage";
 import type { TaskSummary } from "../report/task-summary";
@@ -26,6 +27,8 @@ export const cam17Stage: Stage = {
   settings: (c) => ({ evaluation: c.settings.evaluation, seed: c.seed, model: "ordinal-AT alpha=1" }),
   unavailable: () => missingApis({ stats: [...STATS_NEEDS, "OrdinalLogisticAT", "leaveOneGroupOut"], mil: ["readEmbeddings"] }),
   async plan(ctx) {
+    const absent = await datasetAbsent(ctx, "camelyon17");
+    if (absent) return { units: [], missing: 0, notApplicable: absent, inputs: [] };
     const m = (await readStageMarkers(ctx.ws, "embeddings")).get("cohort");
     if (!m || m.status !== "done") return { units: [], missing: 1, missingReason: "no embeddings yet (stage embeddings)", inputs: [] };
     if (!m.outputs.some((o) => o.endsWith("camelyon17.arrow"))) return { units: [], missing: 0, notApplicable: "no CAMELYON17 slide embeddings (no CAMELYON17 slides, or none passed QC and tiling at both scales)", inputs: [] };

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { formatCsv } from "../io/csv";
+import { datasetAbsent } from "../eval/dataset-presence";
 import { missingApis, requirePackage } from "../ports/modules";
 import { readStageMarkers } from "../runner/markers";
 import type { Stage } from "../runner/stage";
@@ -26,6 +27,8 @@ export const pandaMetricsStage: Stage = {
   settings: (c) => ({ bootstrap: c.settings.evaluation.bootstrap, seed: c.seed }),
   unavailable: () => missingApis({ stats: [...STATS_NEEDS, "averagePrecision"] }),
   async plan(ctx) {
+    const absent = await datasetAbsent(ctx, "panda");
+    if (absent) return { units: [], missing: 0, notApplicable: absent, inputs: [] };
     const m = (await readStageMarkers(ctx.ws, "panda-mil")).get("cohort");
     if (!m || m.status !== "done") return { units: [], missing: 1, missingReason: "no PANDA OOF predictions yet (stage panda-mil)", inputs: [] };
     return { units: [{ id: "cohort", inputs: m.fingerprint }], missing: 0, inputs: ["results/panda/oof.json"] };

@@ -1,5 +1,6 @@
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { hashValue } from "../io/hash";
+import { datasetAbsent } from "../eval/dataset-presence";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { BackbonePort, GradingPort, MilPort } from "../ports/pipeline";
 import { readStageMarkers } from "../runner/markers";
@@ -42,6 +43,8 @@ export const pandaMilStage: Stage = {
   settings: (c) => ({ seeds: c.settings.evaluation.seeds, folds: c.settings.evaluation.folds, epochs: c.settings.panda.epochs, bootstrap: c.settings.evaluation.bootstrap, seed: c.seed }),
   unavailable: () => missingApis({ mil: ["crossValidateGrading", "oofCsv", "tileCentresMm"], backbone: ["readFeatureFile"], stats: STATS_NEEDS }),
   async plan(ctx) {
+    const absent = await datasetAbsent(ctx, "panda");
+    if (absent) return { units: [], missing: 0, notApplicable: absent, inputs: [] };
     const found = await featureSlides(ctx, ["panda-features"], "panda");
     if (!found) {
       const manifest = await readStageMarkers(ctx.ws, "manifest");

@@ -1,6 +1,7 @@
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { formatCsv } from "../io/csv";
 import { hashValue } from "../io/hash";
+import { datasetAbsent } from "../eval/dataset-presence";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { BackbonePort } from "../ports/pipeline";
 import type { Stage } from "../runner/stage";
@@ -44,6 +45,8 @@ export const scaleAblationStage: Stage = {
   settings: (c) => ({ evaluation: c.settings.evaluation, total: c.settings.tiling.tokens05 + c.settings.tiling.tokens20, paperCompat: c.paperCompat }),
   unavailable: () => missingApis({ stats: STATS_NEEDS, backbone: ["readFeatureFile"] }),
   async plan(ctx) {
+    const absent = await datasetAbsent(ctx, "tcga");
+    if (absent) return { units: [], missing: 0, notApplicable: absent, inputs: [] };
     const found = await featureSlides(ctx, FEATURE_STAGES, "tcga");
     if (!found) {
       const any = await featureSlides(ctx, FEATURE_STAGES);
