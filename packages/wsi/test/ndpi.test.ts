@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectFormat, openSlide } from "../src/index";
 import { buildNdpiImages } from "./helpers/ndpi-builder";
-import { buildTiff } from "./helpers/tiff-builder";
+import sharp from "sharp";
+import { buildTiff, type ImageSpec, testPicture } from "./helpers/tiff-builder";
 import { diffStats, haveOpenSlide, openslideDump, randomRegions } from "./openslide";
 
 const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-ndpi-"));
@@ -42,6 +43,32 @@ describe.skipIf(!haveOpenSlide())("Hamamatsu NDPI (JPEG strips with restart mark
     const macro = await slide.readAssociatedImage("macro");
     const d = diffStats(macro.data, new Uint8Array(Buffer.from(ref.associated_pixels?.macro?.data ?? "", "base64")));
     expect(Math.max(...d.max)).toBeLessThanOrEqual(16);
+    await slide.close();
+  });
+
+  it("a level without restart markers is one tile, with OpenSlide's scaled levels and pixels", async () => {
+    const images = await buildNdpiImages(512, 200, 8);
+    const l1 = images[1] as ImageSpec;
+    l1.chunks = [new Uint8Array(await sharp(testPicture(256, 100, 3, 9), { raw: { width: 256, height: 100, channels: 3 } }).jpeg({ quality: 90, chromaSubsampling: "4:4:4" }).toBuffer())];
+    l1.tags = l1.tags.filter((t) => t.tag !== 65426);
+    const file = path.join(dir, "whole-level.ndpi");
+    writeFileSync(file, buildTiff(images, { ndpi: true }));
+    const slide = await openSlide(file);
+    const regions = randomRegions(slide.levels, 50, 8);
+    const ref = openslideDump(file, { regions });
+    expect(slide.levels.map((l) => [l.width, l.height])).toEqual(ref.level_dimensions);
+    expect(slide.levels.map((l) => [l.tileWidth, l.tileHeight])).toEqual(ref.tile_sizes);
+    expect(slide.properties).toEqual(ref.properties);
+    let worstMean = 0;
+    let worstMax = 0;
+    for (let i = 0; i < regions.length; i++) {
+      const [x, y, level, width, height] = regions[i] as [number, number, number, number, number];
+      const d = diffStats((await slide.readRegion({ x, y, level, width, height })).data, new Uint8Array(Buffer.from(ref.regions[i]?.data ?? "", "base64")));
+      worstMean = Math.max(worstMean, ...d.mean);
+      worstMax = Math.max(worstMax, ...d.max);
+    }
+    expect(worstMean).toBeLessThanOrEqual(1.0);
+    expect(worstMax).toBeLessThanOrEqual(16);
     await slide.close();
   });
 

@@ -41,7 +41,10 @@ export const ndpiReader: FormatReader = {
       if (lens <= 0 || focal !== 0) continue;
       const base = await ndpiLevel(tiff, ifd);
       if (smallest === undefined || base.width < smallest.width) smallest = { width: base.width, ifd };
-      for (const scale of JPEG_SCALES) levels.push({ scale, source: scaledLevel(base, scale) });
+      for (const scale of JPEG_SCALES) {
+        // OpenSlide offers a scaled level only when the tile divides evenly by the scale
+        if (base.tileWidth % scale === 0 && base.tileHeight % scale === 0) levels.push({ scale, source: scaledLevel(base, scale) });
+      }
     }
     if (levels.length === 0) throw new WsiError("CORRUPT", path, "NDPI file has no pyramid level (no IFD with a positive source lens at focal plane 0)");
     // Largest first; where a JPEG-scaled level has the size of a stored one, the stored (less scaled) one wins.

@@ -18,12 +18,13 @@ function scanData(jpeg: Uint8Array): { header: Uint8Array; data: Uint8Array } {
 }
 
 /**
- * One JPEG of `width × height` with a restart marker after every `interval` MCUs (4:4:4, 8×8 MCUs), made
+ * One JPEG of `width × height` with a restart marker after every `interval` MCUs (8×8 MCUs for 4:4:4,
+ * 16×16 for 4:2:0), made
  * by encoding each interval as its own small JPEG (same standard tables) and concatenating the scans.
  * Returns the stream and the offsets of every interval's data (NDPI McuStarts).
  */
-export async function restartJpeg(rgb: Uint8Array, width: number, height: number, interval: number, quality = 85): Promise<{ jpeg: Uint8Array; starts: number[] }> {
-  const mcu = 8;
+export async function restartJpeg(rgb: Uint8Array, width: number, height: number, interval: number, quality = 85, subsampling: "4:4:4" | "4:2:0" = "4:4:4"): Promise<{ jpeg: Uint8Array; starts: number[] }> {
+  const mcu = subsampling === "4:2:0" ? 16 : 8;
   const bw = interval * mcu;
   if ((width / mcu) % interval !== 0) throw new Error("interval must divide MCUs per row");
   const blocks: Uint8Array[] = [];
@@ -36,7 +37,7 @@ export async function restartJpeg(rgb: Uint8Array, width: number, height: number
         block.set(rgb.subarray((sy * width + bx * bw) * 3, (sy * width + bx * bw + bw) * 3), y * bw * 3);
       }
       const enc = new Uint8Array(await sharp(block, { raw: { width: bw, height: mcu, channels: 3 } })
-        .jpeg({ quality, chromaSubsampling: "4:4:4", optimiseCoding: false })
+        .jpeg({ quality, chromaSubsampling: subsampling, optimiseCoding: false })
         .toBuffer());
       const s = scanData(enc);
       header ??= s.header;
@@ -96,11 +97,11 @@ function ndpiTags(lens: number, extra: TagSpec[] = []): TagSpec[] {
 }
 
 /** An NDPI-like file: levels as single JPEG strips with restart markers and McuStarts, plus a macro. */
-export async function buildNdpiImages(width = 512, height = 200, interval = 8): Promise<ImageSpec[]> {
-  let level = { data: testPicture(width, height), width, height };
+export async function buildNdpiImages(width = 512, height = 200, interval = 8, options: { picture?: Uint8Array; subsampling?: "4:4:4" | "4:2:0" } = {}): Promise<ImageSpec[]> {
+  let level = { data: options.picture ?? testPicture(width, height), width, height };
   const images: ImageSpec[] = [];
   for (let i = 0; i < 2; i++) {
-    const { jpeg, starts } = await restartJpeg(level.data, level.width, level.height, interval);
+    const { jpeg, starts } = await restartJpeg(level.data, level.width, level.height, interval, 85, options.subsampling);
     images.push({
       tiled: false,
       chunks: [jpeg],
