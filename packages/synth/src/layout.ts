@@ -1,8 +1,12 @@
 import { classSpec } from "./classes";
 import { hash32, Rng, seedFrom } from "./random";
+import { countOf, planPen, pointInTissue } from "./nuisances";
+import { patchClassAt, planPatches } from "./patches";
 import { blobField, blobMaxRadius, randomBlob, round2, type PolarBlob } from "./shapes";
 import { stainFor, type StainSpec } from "./stains";
-import type { BlurRegion, Fold, LesionOptions, PenColor, PenStroke, SynthesizeSlideOptions } from "./types";
+import type { BlurRegion, Fold, LesionOptions, PenStroke, SynthesizeSlideOptions } from "./types";
+
+export { tissueAt } from "./tissue";
 
 /** A tissue piece with optional holes. */
 export interface TissuePiece {
@@ -39,48 +43,6 @@ export interface SlideLayout {
   pen: PenStroke[];
   blur: BlurRegion[];
   folds: Fold[];
-}
-
-const PATCH_UM = 700;
-
-/** Approximate signed distance (µm) to the tissue boundary: positive inside tissue. */
-export function tissueAt(layout: SlideLayout, x: number, y: number): number {
-  let best = -Infinity;
-  for (const p of layout.pieces) {
-    // Beyond the blob's largest radius, (largest radius - distance) bounds the field from above and
-    // is exact enough there; it skips the harmonics for most points.
-    const rmax = blobMaxRadius(p.outline);
-    const r = Math.hypot(x - p.outline.x, y - p.outline.y);
-    let f = r > rmax ? rmax - r : blobField(p.outline, x, y);
-    if (f > 0) {
-      for (const h of p.holes) {
-        const hr = Math.hypot(x - h.x, y - h.y) - blobMaxRadius(h);
-        f = Math.min(f, hr > 0 ? hr : -blobField(h, x, y));
-      }
-    }
-    if (f > best) best = f;
-  }
-  return best;
-}
-
-function countOf(value: boolean | number | unknown[] | undefined, whenTrue: number): number {
-  if (value === true) return whenTrue;
-  if (typeof value === "number") return Math.max(0, Math.floor(value));
-  return 0;
-}
-
-/** A random point inside tissue at least `inset` µm from its boundary (falls back to the best found). */
-function pointInTissue(layout: SlideLayout, rng: Rng, inset: number): [number, number] {
-  let best: [number, number] = [layout.widthUm / 2, layout.heightUm / 2];
-  let bestF = -Infinity;
-  for (let i = 0; i < 200; i++) {
-    const x = rng.range(0, layout.widthUm);
-    const y = rng.range(0, layout.heightUm);
-    const f = tissueAt(layout, x, y);
-    if (f >= inset) return [x, y];
-    if (f > bestF) [best, bestF] = [[x, y], f];
-  }
-  return best;
 }
 
 function planPieces(rng: Rng, w: number, h: number, requested: number | undefined): TissuePiece[] {
@@ -123,67 +85,6 @@ function normaliseMixture(tissueClass: string | Record<string, number>): Record<
     if (f > 0) out[name] = f / total;
   }
   return out;
-}
-
-function planPatches(rng: Rng, w: number, h: number, mixture: Record<string, number>, classes: string[]): { patches: Patch[]; cols: number } {
-  const names = Object.keys(mixture);
-  if (names.length < 2) return { patches: [], cols: 0 };
-  const cols = Math.ceil(w / PATCH_UM) + 1;
-  const rows = Math.ceil(h / PATCH_UM) + 1;
-  const seeds: (Patch & { u: number })[] = [];
-  for (let j = 0; j < rows; j++) {
-    for (let i = 0; i < cols; i++) {
-      seeds.push({ x: (i + 0.5 + rng.range(-0.3, 0.3)) * PATCH_UM, y: (j + 0.5 + rng.range(-0.3, 0.3)) * PATCH_UM, u: rng.next(), classIndex: 0 });
-    }
-  }
-  // Exact shares: rank the patches by a random key and hand out classes by cumulative fraction.
-  const order = [...seeds].sort((a, b) => a.u - b.u);
-  let start = 0;
-  let cumulative = 0;
-  for (const name of names) {
-    cumulative += mixture[name] as number;
-    const end = Math.round(cumulative * order.length);
-    for (const s of order.slice(start, end)) s.classIndex = classes.indexOf(name);
-    start = end;
-  }
-  return { patches: seeds.map(({ x, y, classIndex }) => ({ x, y, classIndex })), cols };
-}
-
-const PEN_COLORS: PenColor[] = ["blue", "green", "black"];
-
-function planPen(layout: SlideLayout, rng: Rng, count: number): PenStroke[] {
-  const strokes: PenStroke[] = [];
-  for (let s = 0; s < count; s++) {
-    const color = rng.pick(PEN_COLORS);
-    const widthUm = round2(Math.min(800, Math.max(40, Math.min(layout.widthUm, layout.heightUm) * rng.range(0.012, 0.03))));
-    const points: [number, number][] = [];
-    const [cx, cy] = pointInTissue(layout, rng, 0);
-    if (rng.next() < 0.5) {
-      // A circle drawn around a region of interest.
-      const r = Math.min(layout.widthUm, layout.heightUm) * rng.range(0.12, 0.25);
-      const t0 = rng.range(0, 2 * Math.PI);
-      const sweep = rng.range(1.2, 2) * Math.PI;
-      for (let i = 0; i <= 48; i++) {
-        const t = t0 + (sweep * i) / 48;
-        const rr = r * (1 + 0.08 * Math.sin(3 * t + t0));
-        points.push([round2(cx + rr * Math.cos(t)), round2(cy + rr * 0.8 * Math.sin(t))]);
-      }
-    } else {
-      // A wavy line.
-      let heading = rng.range(0, 2 * Math.PI);
-      let [x, y] = [cx, cy];
-      const length = Math.min(layout.widthUm, layout.heightUm) * rng.range(0.3, 0.6);
-      const step = length / 40;
-      for (let i = 0; i <= 40; i++) {
-        points.push([round2(x), round2(y)]);
-        heading += rng.range(-0.25, 0.25);
-        x += step * Math.cos(heading);
-        y += step * Math.sin(heading);
-      }
-    }
-    strokes.push({ color, widthUm, pointsUm: points });
-  }
-  return strokes;
 }
 
 /** Decides the whole slide from the options: pure function of (options, seed). */
@@ -253,24 +154,5 @@ export function classAt(layout: SlideLayout, x: number, y: number): number {
     const rmax = blobMaxRadius(l.blob);
     if (dx * dx + dy * dy < rmax * rmax && blobField(l.blob, x, y) > 0) return l.classIndex;
   }
-  if (layout.patches.length === 0) return 0;
-  // Warp the Voronoi patches so class borders meander instead of running straight.
-  const ph = (layout.seed % 1000) / 159;
-  const wx = x + 110 * Math.sin(y / 173 + ph) + 60 * Math.sin((x + y) / 97 + 2 * ph);
-  const wy = y + 110 * Math.sin(x / 191 + 3 * ph) + 60 * Math.sin((x - y) / 89 + ph);
-  [x, y] = [wx, wy];
-  const gx = Math.floor(x / PATCH_UM);
-  const gy = Math.floor(y / PATCH_UM);
-  const cols = layout.patchCols;
-  const rows = layout.patches.length / cols;
-  let best = 0;
-  let bestD = Infinity;
-  for (let j = Math.max(0, gy - 1); j <= Math.min(rows - 1, gy + 1); j++) {
-    for (let i = Math.max(0, gx - 1); i <= Math.min(cols - 1, gx + 1); i++) {
-      const p = layout.patches[j * cols + i] as Patch;
-      const d = (p.x - x) ** 2 + (p.y - y) ** 2;
-      if (d < bestD) [best, bestD] = [p.classIndex, d];
-    }
-  }
-  return best;
+  return patchClassAt(layout, x, y);
 }
