@@ -42,7 +42,7 @@ export interface ExtractResult {
   tiles: number;
   /** True when a file with the same backbone fingerprint and manifest hash already existed. */
   skipped: boolean;
-  /** Wall time in seconds (0 when skipped). */
+  /** Wall time in seconds, the slide's time shared by tile count (0 when skipped). */
   seconds: number;
 }
 
@@ -78,6 +78,8 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
   const slideId = options.slideId ?? manifest[0]?.slideId ?? path.basename(slide.path).replace(/\.[^.]+$/, "");
   const dtype = options.dtype ?? encoder.dtype;
   const results: ExtractResult[] = [];
+  const todo: { scale: number; rows: TileRow[]; file: string; hash: string; offset: number }[] = [];
+  let offset = 0;
   for (const [scale, rows] of groupByScale(manifest)) {
     const file = featureFilePath(out, encoder.id, scale, slideId);
     const hash = manifestHash(rows);
@@ -89,31 +91,53 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
         continue;
       }
     }
-    const t0 = performance.now();
-    const { onProgress } = options;
-    const features = await encodeRows(rows, {
+    todo.push({ scale, rows, file, hash, offset });
+    offset += rows.length;
+  }
+  if (todo.length === 0) return results;
+  // All scales go through one pipeline, so the first batch of a scale is read while the last of the previous runs.
+  const t0 = performance.now();
+  const { onProgress } = options;
+  const features = await encodeRows(
+    todo.flatMap((t) => t.rows),
+    {
       ...options,
-      ...(onProgress ? { onBatch: (done: number, tilesPerSecond: number) => onProgress({ slideId, scale, done, total: rows.length, tilesPerSecond }) } : {}),
-    });
-    const coords = new Float64Array(rows.length * 2);
-    rows.forEach((r, i) => {
+      ...(onProgress
+        ? {
+            onBatch: (done: number) => {
+              const seconds = (performance.now() - t0) / 1000;
+              for (const t of todo) {
+                const mine = Math.min(Math.max(done - t.offset, 0), t.rows.length);
+                const before = Math.min(Math.max(done - (options.batchSize ?? 32) - t.offset, 0), t.rows.length);
+                if (mine > before) onProgress({ slideId, scale: t.scale, done: mine, total: t.rows.length, tilesPerSecond: done / seconds });
+              }
+            },
+          }
+        : {}),
+    },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  for (const t of todo) {
+    const coords = new Float64Array(t.rows.length * 2);
+    t.rows.forEach((r, i) => {
       coords[i * 2] = r.x;
       coords[i * 2 + 1] = r.y;
     });
     await writeFeatureFile(
-      file,
-      { features, coords, n: rows.length, dim: encoder.dim, dtype },
+      t.file,
+      { features: features.subarray(t.offset * encoder.dim, (t.offset + t.rows.length) * encoder.dim), coords, n: t.rows.length, dim: encoder.dim, dtype },
       {
         slideId,
-        scale,
-        level: mostCommon(rows.map((r) => r.level)),
-        tileSize: mostCommon(rows.map((r) => r.readSizePx)),
+        scale: t.scale,
+        level: mostCommon(t.rows.map((r) => r.level)),
+        tileSize: mostCommon(t.rows.map((r) => r.readSizePx)),
         backboneId: encoder.id,
         weightsSha256: encoder.fingerprint,
-        manifestSha256: hash,
+        manifestSha256: t.hash,
       },
     );
-    results.push({ slideId, scale, path: file, tiles: rows.length, skipped: false, seconds: (performance.now() - t0) / 1000 });
+    results.push({ slideId, scale: t.scale, path: t.file, tiles: t.rows.length, skipped: false, seconds: (seconds * t.rows.length) / offset });
   }
+  results.sort((a, b) => a.scale - b.scale);
   return results;
 }
