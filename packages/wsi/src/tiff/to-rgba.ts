@@ -38,6 +38,7 @@ export function toRgba(p: DecodedPixels, layout: SampleLayout, path: string): Ui
       for (let i = 0; i < data.length; i++) data[i] = 255 - (data[i] as number);
     }
   }
+  if (p.colorReady && (ch === 3 || ch === 4) && p.width === tw) return rgbFast(data, ch, out, Math.min(th, p.height) * tw);
   const gray = ch < 3;
   const alphaIndex = gray ? (ch >= 2 ? 1 : -1) : ch >= 4 ? 3 : -1;
   const premultiplied = alphaIndex >= 0 && !p.colorReady && layout.extraSamples[0] === 1;
@@ -64,6 +65,27 @@ export function toRgba(p: DecodedPixels, layout: SampleLayout, path: string): Ui
       }
       out[d + 3] = a;
     }
+  }
+  return out;
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** RGB(A) display samples → RGBA through 32-bit stores (the common JPEG / JPEG 2000 case). */
+function rgbFast(data: Uint8Array, ch: number, out: Uint8Array, pixels: number): Uint8Array {
+  if (ch === 4) {
+    out.set(data.subarray(0, pixels * 4));
+    return out;
+  }
+  if (!littleEndian) {
+    for (let i = 0, s = 0; i < pixels; i++, s += 3) {
+      out[i * 4] = data[s] as number; out[i * 4 + 1] = data[s + 1] as number; out[i * 4 + 2] = data[s + 2] as number; out[i * 4 + 3] = 255;
+    }
+    return out;
+  }
+  const o32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+  for (let i = 0, s = 0; i < pixels; i++, s += 3) {
+    o32[i] = ((data[s] as number) | ((data[s + 1] as number) << 8) | ((data[s + 2] as number) << 16) | 0xff000000) >>> 0;
   }
   return out;
 }
