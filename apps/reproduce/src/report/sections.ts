@@ -93,8 +93,13 @@ export async function pretrainSection(ws: Workspace): Promise<Section> {
 }
 
 /** Every task's metrics with CIs (results/<task>/summary.json). */
-export async function tasksSection(ws: Workspace): Promise<Section> {
+export async function tasksSection(ws: Workspace, passport?: Passport): Promise<Section> {
   const parts: string[] = [];
+  const tasks = ["tcga", "scale-ablation", "cam17", "cam16", "panda-mil", "panda-metrics"];
+  const last = new Map<string, StageRecord>();
+  for (const r of passport?.stages ?? []) if (tasks.includes(r.stage) && r.shard === null) last.set(r.stage, r);
+  const notRun = [...last.values()].filter((r) => r.status !== "done").map((r) => ({ task: r.stage, status: r.status, reason: r.message ?? "" }));
+  if (notRun.length) parts.push(`<p>Tasks without results in the latest run:</p>${table(["task", "status", "reason"], notRun)}`);
   for (const task of await listDirs(ws.path("results"))) {
     const s = await readJson<TaskSummary>(ws.results(task, "summary.json"));
     if (!s) continue;

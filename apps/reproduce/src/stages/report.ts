@@ -22,7 +22,7 @@ export async function buildReport(ws: Workspace, config: RunConfig): Promise<str
     await qcSection(ws),
     await tilingSection(ws),
     await pretrainSection(ws),
-    await tasksSection(ws),
+    await tasksSection(ws, passport),
     await figuresSection(ws),
     await failuresSection(ws),
     passportSection(passport),
