@@ -51,7 +51,7 @@ reportComparison({
 });
 
 // 2. + 3. slide → feature file
-const step = reduced ? 448 : 112;
+const step = reduced ? 336 : 112;
 const rows: TileRow[] = [];
 for (let y = 0; y + 256 <= 2967; y += step) for (let x = 0; x + 256 <= 2220; x += step) rows.push({ slideId: "bench", scaleUmPerPx: 0.5, level: 0, x, y, readSizePx: 256 });
 const out = mkdtempSync(path.join(tmpdir(), "osfm-backbone-bench-"));

@@ -77,8 +77,7 @@ export async function openOnnxEncoder(options: OnnxEncoderOptions): Promise<Enco
     await session.release();
     throw e;
   }
-  const firstOutput = info.outputNames[0]!;
-  const outputName: string = firstOutput;
+  const outputName: string = info.outputNames[0]!;
   const side = spec.side;
   const plane = 3 * side * side;
 
@@ -98,9 +97,14 @@ export async function openOnnxEncoder(options: OnnxEncoderOptions): Promise<Enco
     return { data: out.type === "float16" ? float16ToFloat32(out.data as Uint16Array) : (out.data as Float32Array), dim: per };
   }
 
-  // Probe once with a single tile to learn the output width.
-  const probe = await runChunk(new Float32Array(plane * (spec.fixedBatch ?? 1)), spec.fixedBatch ?? 1);
-  const dim = probe.dim;
+  // Probe once with a blank batch to learn the output width.
+  let dim: number;
+  try {
+    dim = (await runChunk(new Float32Array(plane * (spec.fixedBatch ?? 1)), spec.fixedBatch ?? 1)).dim;
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
 
   async function encodeOwned(input: Float32Array, n: number): Promise<Float32Array> {
     if (input.length !== n * plane) {
