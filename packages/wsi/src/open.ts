@@ -1,7 +1,7 @@
 import { WsiError } from "./errors";
 import { findFormat } from "./formats/registry";
 import { FileSource } from "./io/file-source";
-import { LayoutSlide } from "./slide/tiff-slide";
+import { LayoutSlide } from "./slide/layout-slide";
 import { quickhash1 } from "./formats/quickhash";
 import { type Ifd, readTiff, readTiffHeader, type TiffFile } from "./tiff/ifd";
 import type { OpenSlideOptions, Slide, Vendor } from "./types";
