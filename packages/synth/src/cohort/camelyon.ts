@@ -61,25 +61,50 @@ const LESION_RADIUS: Record<NodeCategory, [number, number] | undefined> = {
   negative: undefined,
   itc: [40, 65],
   micro: [150, 550],
-  macro: [1050, 1300],
+  macro: [1060, 1300],
 };
+
+/** Stage each successive patient is planned for (cycled), so even small cohorts cover several stages. */
+const STAGE_CYCLE = ["pN1", "pN0", "pN1mi", "pN0(i+)", "pN2"] as const;
+
+/** Node categories that realise a pN stage with `n` nodes (pN2 needs 4 positive nodes: falls back to pN1). */
+function nodesFor(stage: (typeof STAGE_CYCLE)[number], n: number, rng: Rng): NodeCategory[] {
+  const cats: NodeCategory[] = Array.from({ length: n }, () => "negative");
+  const set = (k: number, c: NodeCategory) => (cats[Math.min(k, n - 1)] = c);
+  if (stage === "pN0(i+)") set(0, "itc");
+  if (stage === "pN1mi") {
+    set(0, "micro");
+    if (n > 2) set(1, "itc");
+  }
+  if (stage === "pN1" || (stage === "pN2" && n < 4)) {
+    set(0, "macro");
+    if (n > 2) set(1, "micro");
+  }
+  if (stage === "pN2" && n >= 4) ["macro", "macro", "micro", "micro"].forEach((c, k) => set(k, c as NodeCategory));
+  // Shuffle so node 0 is not always the positive one.
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [cats[i], cats[j]] = [cats[j] as NodeCategory, cats[i] as NodeCategory];
+  }
+  return cats;
+}
 
 /**
  * CAMELYON17-like: `Raw Data/CAMELYON17/patient_NNN_node_K.tif`, patients spread over centres 0–4.
- * Each node is planned as negative / ITC / micro / macro; the stage CSV is written from the measured
- * lesion sizes after rendering (see `camelyon17Csv`).
+ * Patients are planned for stages in turn (pN1, pN0, pN1mi, pN0(i+), pN2) and their nodes as
+ * negative / ITC / micro / macro; the stage CSV is written from the measured lesion sizes after
+ * rendering (see `camelyon17Csv`), so it is true even where a planned size is not reached.
  */
 export function camelyon17Jobs(preset: CohortPreset): SlideJob[] {
   const rng = new Rng(hash32(preset.seed, 217));
   const c = preset.camelyon17;
   const jobs: SlideJob[] = [];
-  const maxR = Math.min(...c.sizeUm) * 0.42;
-  const cats: NodeCategory[] = ["negative", "itc", "micro", "macro"];
+  const maxR = Math.min(...c.sizeUm) * 0.45;
   for (let p = 0; p < c.patients; p++) {
     const center = p % 5;
+    const planned = nodesFor(STAGE_CYCLE[p % STAGE_CYCLE.length] as (typeof STAGE_CYCLE)[number], c.nodesPerPatient, rng);
     for (let k = 0; k < c.nodesPerPatient; k++) {
-      const planned = rng.next() < 0.45 ? "negative" : (cats[rng.int(1, 3)] as NodeCategory);
-      const range = LESION_RADIUS[planned];
+      const range = LESION_RADIUS[planned[k] as NodeCategory];
       const name = `patient_${pad3(p)}_node_${k}.tif`;
       jobs.push({
         dataset: "CAMELYON17",

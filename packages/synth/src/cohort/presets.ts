@@ -10,7 +10,7 @@ export const cohortPresets = new Map<string, CohortPreset>([
     seed: 2024,
     tcga: { codes: ["BRCA", "LUAD", "KIRC"], patientsPerCode: 2, patientsWithTwoSlides: 1, sizeUm: [2000, 1600], fortyXEvery: 7 },
     camelyon16: { tumor: 2, normal: 2, sizeUm: [2400, 1800], mpp: 0.5 },
-    camelyon17: { patients: 2, nodesPerPatient: 2, sizeUm: [2400, 1800], mpp: 0.5 },
+    camelyon17: { patients: 2, nodesPerPatient: 2, sizeUm: [2600, 2400], mpp: 0.5 },
     panda: { images: 6, sizeUm: [2400, 1000] },
   }],
   ["demo", {
@@ -18,7 +18,7 @@ export const cohortPresets = new Map<string, CohortPreset>([
     seed: 2025,
     tcga: { codes: ["BRCA", "LUAD", "KIRC", "COAD"], patientsPerCode: 4, patientsWithTwoSlides: 2, sizeUm: [3500, 2500], fortyXEvery: 4 },
     camelyon16: { tumor: 5, normal: 5, sizeUm: [3500, 2600], mpp: 0.5 },
-    camelyon17: { patients: 4, nodesPerPatient: 3, sizeUm: [3600, 2600], mpp: 0.5 },
+    camelyon17: { patients: 5, nodesPerPatient: 5, sizeUm: [3000, 2400], mpp: 0.5 },
     panda: { images: 16, sizeUm: [3500, 1300] },
   }],
   ["bench", {
