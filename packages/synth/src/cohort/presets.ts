@@ -2,7 +2,7 @@ import type { CohortPreset } from "./types";
 
 /**
  * Built-in cohorts. `tiny`: a handful of 2–3 mm slides per dataset, for tests (seconds to synthesize).
- * `demo`: the embedded default run (about 70 slides of 3–4 mm). `bench`: larger slides and counts.
+ * `demo`: the embedded default run (75 slides of 3–3.5 mm). `bench`: larger slides and counts.
  */
 export const cohortPresets = new Map<string, CohortPreset>([
   ["tiny", {
