@@ -133,6 +133,8 @@ export async function runPhase(ctx: LoopContext, d: PhaseDriver, start: PhaseSta
         await trainer.step.release();
         trainer = await makeTrainer();
       }
+      // throughput counts training time only, not checkpoint writes and session re-creation
+      if (checkpoint && acc.n === 0) acc.t0 = performance.now();
     }
     return "done";
   } finally {

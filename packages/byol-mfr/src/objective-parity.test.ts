@@ -12,7 +12,7 @@ describe("BYOL + MFR objective vs PyTorch (tooling/reference/byol-mfr/make_parit
   it("loss within 1e-5 relative and every gradient within 1e-4 of its tensor's max |g|", async () => {
     const { tensors } = await readSafetensors(FILE);
     const get = (k: string) => tensors.get(k)?.data as Float32Array;
-    const sub = (prefix: string) => new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t as { shape: number[]; data: Float32Array }]));
+    const sub = (prefix: string) => new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t as { shape: readonly number[]; data: Float32Array }]));
     const agg = new MilTransformerNet({ dim: 16, depth: 1, heads: 2, ffnDim: 32, posHidden: 8, dropout: 0.1 });
     const dec = new MfrDecoder({ dim: 16, decDim: 8, depth: 1, heads: 2, ffnDim: 16, dropout: 0.1 });
     agg.loadStateDict(sub("agg."));

@@ -120,7 +120,8 @@ async function ndpiLevel(tiff: TiffFile, ifd: Ifd): Promise<NdpiBase> {
   const headBytes = await tiff.source.read(start, Math.min(length, HEADER_PROBE), "NDPI JPEG header");
   const header = parseJpegHeader(headBytes);
   if (header === undefined) throw new WsiError("CORRUPT", path, `NDPI level in IFD at byte ${ifd.offset}: JPEG header not found in the first ${HEADER_PROBE} bytes`);
-  const starts = tagNumbers(ifd, Tag.NdpiMcuStarts);
+  const high = tagNumbers(ifd, Tag.NdpiMcuStartsHigh);
+  const starts = tagNumbers(ifd, Tag.NdpiMcuStarts).map((v, i) => v + (high[i] ?? 0) * 2 ** 32);
   const mcusAcross = Math.ceil(header.width / header.mcuWidth);
   const mcusDown = Math.ceil(header.height / header.mcuHeight);
   const ri = header.restartInterval;

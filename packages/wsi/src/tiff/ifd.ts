@@ -46,7 +46,7 @@ export async function readTiff(source: FileSource): Promise<TiffFile> {
   if (header === undefined) throw new WsiError("NOT_A_TIFF", source.path, "expected a TIFF or BigTIFF header (II*/MM*), found something else");
   const tiff: TiffFile = { source, littleEndian: header.littleEndian, bigTiff: header.bigTiff, ndpi: false, ifds: [] };
   const seen = new Set<number>();
-  let next = header.first;
+  let next = await ndpiFirstOffset(tiff, header.first);
   while (next !== 0) {
     if (seen.has(next)) throw new WsiError("CORRUPT", source.path, `IFD chain loops back to byte ${next}`);
     if (seen.size >= MAX_IFDS) throw new WsiError("CORRUPT", source.path, `more than ${MAX_IFDS} IFDs`);
@@ -57,6 +57,25 @@ export async function readTiff(source: FileSource): Promise<TiffFile> {
   }
   if (tiff.ifds.length === 0) throw new WsiError("CORRUPT", source.path, "TIFF has no IFD");
   return tiff;
+}
+
+/**
+ * NDPI files above 4 GiB keep the high 32 bits of the first IFD offset in header bytes 8–11; use the
+ * 64-bit offset when it points at an IFD carrying the NDPI format tag.
+ */
+async function ndpiFirstOffset(tiff: TiffFile, low: number): Promise<number> {
+  const { source, littleEndian, bigTiff } = tiff;
+  if (bigTiff || source.size <= 2 ** 32) return low;
+  const high = new DataView((await source.read(8, 4, "NDPI header")).buffer).getUint32(0, littleEndian);
+  const offset = low + high * 2 ** 32;
+  if (high === 0 || offset >= source.size) return low;
+  const probe = { ...tiff, ifds: [] };
+  try {
+    const { ifd } = await readIfd(probe, offset);
+    return ifd.tags.has(Tag.NdpiFormatFlag) ? offset : low;
+  } catch {
+    return low;
+  }
 }
 
 /** Reads one IFD at `offset` (also used for SubIFDs). */

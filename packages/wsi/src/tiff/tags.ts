@@ -38,6 +38,7 @@ export const Tag = {
   NdpiFocalPlane: 65424,
   NdpiMcuStarts: 65426,
   NdpiReference: 65427,
+  NdpiMcuStartsHigh: 65432,
   NdpiPropertyMap: 65449,
 } as const;
 
