@@ -4,6 +4,7 @@ export type { LevelInfo, Mpp, OpenSlideOptions, RegionRequest, RgbaImage, Slide,
 export { writeSlide } from "./write/write-slide";
 export { tileEncoders } from "./write/tile-encoders";
 export type { EncodeSettings, TileEncoder } from "./write/tile-encoders";
+export type { IfdEntry } from "./write/ifd-encode";
 export type { RasterImage, SlideFileFormat, SlideSource, TileCompression, WriteProgress, WriteSlideOptions, WriteSlideResult } from "./write/types";
 export { openSlide, detectFormat } from "./open";
 export { registerFormat } from "./formats/registry";
