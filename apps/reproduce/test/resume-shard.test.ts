@@ -76,8 +76,10 @@ describe("--shard i/n", () => {
     const single = join(root, "ws-single");
     expect((await runCli(["run", "--data", data, "--workspace", single, "--stages", STAGES])).code).toBe(0);
     const sharded = join(root, "ws-sharded");
-    const shards = await Promise.all([0, 1, 2].map((i) => runCli(["run", "--data", data, "--workspace", sharded, "--stages", STAGES, "--shard", `${i}/3`])));
+    const shards = await Promise.all([0, 1, 2].map((i) => runCli(["run", "--data", data, "--workspace", sharded, "--stages", `${STAGES},report`, "--shard", `${i}/3`])));
     for (const s of shards) expect(s.code).toBe(0);
+    // Cohort stages never run inside a shard process.
+    expect(shards[0]!.stdout).toMatch(/\[report\] not-applicable .*cohort stage: skipped in a shard process/);
     // Each shard did only its own slides and did not build the cohort table.
     const units = [...(await readStageMarkers(new Workspace(sharded), "manifest")).keys()].filter((u) => u !== "_cohort");
     expect(units).toHaveLength(25);

@@ -72,7 +72,12 @@ export async function runPipeline(ctx: StageContext, registry: ReadonlyMap<Stage
     if (!stage) throw new ReproduceError("unknown-stage", `stage ${name} is not registered`);
     const blockedBy = stage.deps.filter((d) => bad.has(d));
     let record: StageRecord;
-    if (blockedBy.length) {
+    const shard = ctx.config.shard;
+    if (shard && shard.count > 1 && stage.kind === "cohort" && name !== "env") {
+      // Several shard processes must not train or write cohort tables at the same time.
+      record = { stage: name, nb: stage.nb, runId: ctx.runId, shard: `${shard.index}/${shard.count}`, startedAt: new Date().toISOString(), seconds: 0, configHash: "", status: "not-applicable", inputs: [], outputs: [], counts: {}, message: "cohort stage: skipped in a shard process (run it once without --shard)" };
+      ctx.reporter.stageEnd(record);
+    } else if (blockedBy.length) {
       record = { stage: name, nb: stage.nb, runId: ctx.runId, shard: null, startedAt: new Date().toISOString(), seconds: 0, configHash: "", status: "blocked", inputs: [], outputs: [], counts: {}, message: `not run: ${blockedBy.join(", ")} did not finish` };
       ctx.reporter.stageEnd(record);
     } else {
