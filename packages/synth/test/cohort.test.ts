@@ -84,6 +84,14 @@ describe("synthesizeCohort on a scaled-down tiny preset", () => {
       const truth = JSON.parse(readFileSync(join(dir, s.truth), "utf8")) as SlideTruth;
       expect(meta?.vendor).toBe(s.dataset === "TCGA" ? "aperio" : "generic-tiff");
       expect(meta?.levels[0]).toEqual([truth.widthPx, truth.heightPx]);
+      // Pyramid down to ≤ 512 px: ×4 per level for SVS, ×2 for TIFF.
+      const f = s.dataset === "TCGA" ? 4 : 2;
+      const expected: [number, number][] = [[truth.widthPx, truth.heightPx]];
+      while (Math.max(...(expected[expected.length - 1] as [number, number])) > 512) {
+        const [w, h] = expected[expected.length - 1] as [number, number];
+        expected.push([Math.ceil(w / f), Math.ceil(h / f)]);
+      }
+      expect(meta?.levels).toEqual(expected);
       if (s.dataset === "TCGA") expect(Number(meta?.mpp[0])).toBeCloseTo(truth.mpp, 6);
       else expect(10_000 / Number(meta?.xres)).toBeCloseTo(truth.mpp, 3);
     });
