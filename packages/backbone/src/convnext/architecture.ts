@@ -1,10 +1,28 @@
-import { Graph, Rng, toOnnxBytes } from "@osfm/nn";
+import { Graph, Rng, parseSafetensors, toOnnxBytes } from "@osfm/nn";
+import { BackboneError } from "../errors";
 import type { Architecture, ArchitectureBuildOptions } from "../encoder/create-encoder";
 import { sha256Bytes } from "../fingerprint";
 import { roundToFloat16InPlace } from "../float16";
-import { loadConvNeXtWeights } from "./load-weights";
+import { loadConvNeXtWeights, type WeightTensor } from "./load-weights";
 import { CONVNEXT_TINY, ConvNeXtFeatures, type ConvNeXtConfig } from "./model";
-import { readSafetensors } from "./safetensors";
+
+/** Float tensors of a safetensors file (F32, F16, BF16, F64), via @osfm/nn's reader; errors name the file. */
+export function readFloatTensors(bytes: Uint8Array, source: string): Map<string, WeightTensor> {
+  let tensors;
+  try {
+    // A Node Buffer's slice() is a view, which @osfm/nn's reader relies on to copy: hand it a plain Uint8Array.
+    tensors = parseSafetensors(Buffer.isBuffer(bytes) ? new Uint8Array(bytes) : bytes, source).tensors;
+  } catch (cause) {
+    throw new BackboneError("BAD_WEIGHTS", `not a safetensors file: ${(cause as Error).message}`, { path: source, cause });
+  }
+  const out = new Map<string, WeightTensor>();
+  for (const [name, t] of tensors) {
+    if (t.data instanceof Float32Array) out.set(name, { shape: t.shape, data: t.data });
+    else if (t.data instanceof Float64Array) out.set(name, { shape: t.shape, data: Float32Array.from(t.data) });
+    else throw new BackboneError("BAD_WEIGHTS", `tensor "${name}" has dtype ${t.dtype}; expected a float type`, { path: source });
+  }
+  return out;
+}
 
 /**
  * Builds a ConvNeXt as an ONNX model: weights from safetensors (torchvision or timm names) or a seeded
@@ -14,7 +32,7 @@ import { readSafetensors } from "./safetensors";
 export function buildConvNeXtOnnx(config: ConvNeXtConfig, options: ArchitectureBuildOptions & { side?: number }): { model: Uint8Array; fingerprint: string; parameters: number } {
   const { weights, seed, dtype, finalNorm, side = 224 } = options;
   const net = new ConvNeXtFeatures(config, { rng: new Rng(seed), finalNorm });
-  if (weights !== undefined) loadConvNeXtWeights(net, readSafetensors(weights.bytes, weights.source), weights.source);
+  if (weights !== undefined) loadConvNeXtWeights(net, readFloatTensors(weights.bytes, weights.source), weights.source);
   const params = [...net.namedParameters()];
   const fingerprint = weights !== undefined ? sha256Bytes(weights.bytes) : sha256Bytes(...params.map(([, p]) => new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength)));
   if (dtype === "float16") for (const [, p] of params) roundToFloat16InPlace(p.data);

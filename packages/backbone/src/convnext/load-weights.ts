@@ -1,7 +1,12 @@
 import type { Module } from "@osfm/nn";
 import { WeightsMismatchError } from "../errors";
 import { isTimmNaming, timmToTorchvision } from "./names";
-import type { NamedTensor } from "./safetensors";
+
+/** A float tensor by name, as read from safetensors. */
+export interface WeightTensor {
+  shape: readonly number[];
+  data: Float32Array;
+}
 
 const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -16,8 +21,8 @@ function compatible(expected: readonly number[], found: readonly number[]): bool
  * Copies weights with torchvision or timm names into `model`. Tensors the model does not use (the
  * classifier Linear, `head.fc`) are ignored; every missing or misshapen tensor is named in one error.
  */
-export function loadConvNeXtWeights(model: Module, tensors: ReadonlyMap<string, NamedTensor>, source: string): void {
-  const byTorchvisionName = new Map<string, NamedTensor & { original: string }>();
+export function loadConvNeXtWeights(model: Module, tensors: ReadonlyMap<string, WeightTensor>, source: string): void {
+  const byTorchvisionName = new Map<string, WeightTensor & { original: string }>();
   if (isTimmNaming(tensors.keys())) {
     for (const [name, t] of tensors) {
       const tv = timmToTorchvision(name);
@@ -32,7 +37,7 @@ export function loadConvNeXtWeights(model: Module, tensors: ReadonlyMap<string, 
   for (const [name, p] of own) {
     const t = byTorchvisionName.get(name);
     if (t === undefined) missing.push(name);
-    else if (!compatible(p.shape, t.shape)) misshapen.push({ name: t.original, expected: [...p.shape], found: t.shape });
+    else if (!compatible(p.shape, t.shape)) misshapen.push({ name: t.original, expected: [...p.shape], found: [...t.shape] });
   }
   if (missing.length > 0 || misshapen.length > 0) throw new WeightsMismatchError(source, missing, misshapen);
   for (const [name, p] of own) p.set(byTorchvisionName.get(name)!.data);
