@@ -17,6 +17,8 @@ export interface DiagnosticsOptions {
   /** Features root and encoder id for G1 coverage (slides with files at both scales). */
   featureRoot?: string;
   encoderId?: string;
+  /** Slides with features at both scales, when the caller already knows (e.g. in-memory bags). @default counted in featureRoot/encoderId */
+  coveredSlides?: number;
   /** Slides in the cohort; G1 thresholds are 0.9 / 0.75 of it. @default the original's absolute 18,000 / 15,000 */
   expectedSlides?: number;
   /** Starting backbone weights for G4. @default `<weightsDir>/backbone_start.safetensors` */
@@ -44,7 +46,7 @@ export interface DiagnosticsReport {
  */
 export async function runDiagnostics(options: DiagnosticsOptions): Promise<{ report: DiagnosticsReport; table: string; path?: string }> {
   const { weightsDir, logDir = weightsDir, featureRoot, encoderId, expectedSlides, outDir, paperCompat = false } = options;
-  const covered = featureRoot && encoderId ? (await slidesWithBothScales(featureRoot, encoderId)).length : 0;
+  const covered = options.coveredSlides ?? (featureRoot && encoderId ? (await slidesWithBothScales(featureRoot, encoderId)).length : 0);
   const thresholds = coverageThresholds(expectedSlides, paperCompat);
   const csv = path.join(logDir, LOG_FILES.csv);
   const trend = lossTrend(await readCsvLosses(csv));
