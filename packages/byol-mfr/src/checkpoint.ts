@@ -19,6 +19,8 @@ export interface CheckpointState {
   stepInEpoch: number;
   /** Optimizer steps done in the phase (the AdamW step count; schedules are functions of it). */
   step: number;
+  /** Optimizer steps of phase 1 (equal to `step` in phase 1). */
+  phase1Steps: number;
   /** True when the phase is finished (the next run starts the next phase). */
   phaseDone: boolean;
   /** State words of the augmentation / masking generator. */

@@ -55,6 +55,8 @@ export interface LoopContext {
   /** Steps this call may still take before stopping without a checkpoint (simulated kill). */
   budget: { remaining: number };
   afterCheckpointFile?: (file: string) => void;
+  /** Optimizer steps of phase 1 (stored in phase-2 checkpoints). */
+  phase1Steps: () => number;
 }
 
 const rssMb = () => Math.round(process.memoryUsage().rss / 1048576);
@@ -114,21 +116,25 @@ export async function runPhase(ctx: LoopContext, d: PhaseDriver, start: PhaseSta
       ctx.budget.remaining--;
       const stopping = ctx.budget.remaining <= 0;
       const aborting = ctx.signal?.aborted === true;
-      let checkpoint: string | undefined;
-      if (!stopping && (step % cfg.saveEverySteps === 0 || epochEnd || aborting)) {
-        checkpoint = checkpointTag(d.phase, epoch, step);
+      const save = async (): Promise<string> => {
+        const tag = checkpointTag(d.phase, epoch, step);
         await writeCheckpoint(ctx.weightsDir, {
           parts: nets.parts(optimizer),
           state: {
-            tag: checkpoint, phase: d.phase, epoch, stepInEpoch, step, phaseDone: step === d.totalSteps, rngState: rng.getState(),
+            tag, phase: d.phase, epoch, stepInEpoch, step, phaseDone: step === d.totalSteps, rngState: rng.getState(),
             schedule: { lrFactor, tau: tauSchedule(step - 1), totalSteps: d.totalSteps, warmupSteps: d.warmupSteps },
-            architecture: nets.architecture(), studentFingerprint: nets.student.fingerprint,
+            architecture: nets.architecture(), studentFingerprint: nets.student.fingerprint, phase1Steps: d.phase === 1 ? step : ctx.phase1Steps(),
           },
         }, ctx.afterCheckpointFile);
-      }
+        return tag;
+      };
+      const checkpoint = !stopping && (step % cfg.saveEverySteps === 0 || epochEnd || aborting) ? await save() : undefined;
       ctx.onProgress?.({ phase: d.phase, epoch: d.firstEpochNumber + epoch, step, totalSteps: d.totalSteps, loss: stepLoss, lr, ...(checkpoint ? { checkpoint } : {}) });
       if (stopping) return "stopped";
-      if (aborting) return "aborted";
+      if (ctx.signal?.aborted) {
+        if (!checkpoint) await save(); // aborted during the progress callback
+        return "aborted";
+      }
       if (checkpoint && step < d.totalSteps) {
         await trainer.step.release();
         trainer = await makeTrainer();

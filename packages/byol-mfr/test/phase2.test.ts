@@ -63,4 +63,30 @@ describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
     await before.close();
     await after.close();
   });
+
+  it("resumes exactly inside phase 2: stopped after 3 of 6 phase-2 steps, resumed, bitwise equal backbone and student", async () => {
+    registerArchitecture("convnext_test", async () => convNeXtArchitecture(SHAPE, SIDE));
+    const dir = mkdtempSync(path.join(tmpdir(), "bm-p2r-"));
+    const start = path.join(dir, "start.safetensors");
+    await saveBackbone(new TrainableConvNeXt(SHAPE, { seed: 11 }), start);
+    const source = syntheticTileSource({ slides: 6 });
+    const enc = await createEncoder({ arch: "convnext_test", weights: start, threads: 1 });
+    const bags = memoryBags(await bagsFromTiles(source, enc));
+    await enc.close();
+    const config = {
+      seed: 4, threads: 2, aggregator: SMALL.aggregator, decoder: SMALL.decoder, logEverySteps: 1, saveEverySteps: 2,
+      phase1: { epochs: 1, batchSlides: 3, warmupSteps: 1, lr: 1e-3 },
+      phase2: { epochs: 1, tilesPerSlide: 8, tileSize: SIDE, warmupSteps: 2, lr: 1e-3 },
+    };
+    const common = { bags, tiles: source, backboneWeights: start, backboneShape: SHAPE, config };
+    const full = await pretrain({ ...common, weightsDir: path.join(dir, "a") });
+    const stopped = await pretrain({ ...common, weightsDir: path.join(dir, "b"), stopAfterSteps: 5 });
+    expect([stopped.status, stopped.phase1Steps, stopped.phase2Steps]).toEqual(["stopped", 2, 3]);
+    const resumed = await pretrain({ ...common, weightsDir: path.join(dir, "b") });
+    expect([resumed.status, resumed.phase1Steps, resumed.phase2Steps]).toEqual(["completed", 2, 6]);
+    expect(resumed.backboneFingerprint).toBe(full.backboneFingerprint); // SHA-256 of the saved backbone bytes
+    expect(resumed.studentFingerprint).toBe(full.studentFingerprint);
+    const rows = (await readLogRows(resumed.logJsonl)).map((r) => `${r.phase}:${r.step}`);
+    expect(rows).toEqual(["1:1", "1:2", "2:1", "2:2", "2:3", "2:4", "2:5", "2:6"]);
+  });
 });

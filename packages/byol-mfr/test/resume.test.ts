@@ -45,4 +45,20 @@ describe("exact resume", () => {
     expect(rowsB.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rowsB.map((r) => r.loss)).toEqual(rowsA.map((r) => r.loss));
   });
+
+  it("an AbortSignal stops after the current step with a checkpoint, and the next call continues from it", async () => {
+    const { bags } = syntheticCohort({ slidesPerClass: 4, n05: 8, n20: 4 });
+    const dir = mkdtempSync(path.join(tmpdir(), "bm-abort-"));
+    const controller = new AbortController();
+    const first = await pretrain({
+      bags: memoryBags(bags), weightsDir: dir, config: { ...config, saveEverySteps: 100 }, signal: controller.signal,
+      onProgress: (p) => {
+        if (p.step === 2) controller.abort();
+      },
+    });
+    expect([first.status, first.phase1Steps]).toEqual(["aborted", 2]);
+    expect((await findLatestCheckpoint(dir))?.state.tag).toBe("p1-e01-s000002");
+    const second = await pretrain({ bags: memoryBags(bags), weightsDir: dir, config: { ...config, saveEverySteps: 100 } });
+    expect([second.status, second.phase1Steps]).toEqual(["completed", 8]);
+  });
 });
