@@ -30,4 +30,3 @@ export { resolveConfig, DEFAULT_MFR_DECODER, DEFAULT_PHASE1, DEFAULT_PHASE2 } fr
 export type { PretrainConfig, Phase1Config, Phase2Config, MfrDecoderConfig, MfrTarget, Phase, ResolvedConfig } from "./types";
 export { ByolMfrError } from "./errors";
 export type { ByolMfrErrorCode } from "./errors";
-export { convNeXtArchitecture } from "./architecture";

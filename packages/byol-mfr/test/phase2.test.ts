@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createEncoder, registerArchitecture } from "@osfm/backbone";
+import { convnextArchitecture, createEncoder, registerArchitecture } from "@osfm/backbone";
 import { describe, expect, it } from "vitest";
-import { convNeXtArchitecture, memoryBags, pretrain, readLogRows, runDiagnostics, saveBackbone, TrainableConvNeXt } from "../src/index";
+import { memoryBags, pretrain, readLogRows, runDiagnostics, saveBackbone, TrainableConvNeXt } from "../src/index";
 import { SMALL } from "./synthetic";
 import { bagsFromTiles, syntheticTileSource } from "./tiles-helper";
 
@@ -13,7 +13,7 @@ const SIDE = 32;
 
 describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
   it("trains the backbone (G4 PASS), saves it with its fingerprint, and re-extracted features differ from the phase-1 features", async () => {
-    registerArchitecture("convnext_test", async () => convNeXtArchitecture(SHAPE, SIDE));
+    registerArchitecture("convnext_test", async () => convnextArchitecture(SHAPE, SIDE));
     const dir = mkdtempSync(path.join(tmpdir(), "bm-p2-"));
     const start = path.join(dir, "imagenet-like.safetensors");
     await saveBackbone(new TrainableConvNeXt(SHAPE, { seed: 11 }), start);
@@ -65,7 +65,7 @@ describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
   });
 
   it("resumes exactly inside phase 2: stopped after 3 of 6 phase-2 steps, resumed, bitwise equal backbone and student", async () => {
-    registerArchitecture("convnext_test", async () => convNeXtArchitecture(SHAPE, SIDE));
+    registerArchitecture("convnext_test", async () => convnextArchitecture(SHAPE, SIDE));
     const dir = mkdtempSync(path.join(tmpdir(), "bm-p2r-"));
     const start = path.join(dir, "start.safetensors");
     await saveBackbone(new TrainableConvNeXt(SHAPE, { seed: 11 }), start);
