@@ -1,7 +1,7 @@
 /**
  * Child process of the benchmark: times @osfm/wsi reads of the given regions with `threads` reads in
  * flight. UV_THREADPOOL_SIZE is set by the parent to the same thread count, so libjpeg (through sharp)
- * uses at most that many threads. Prints {"seconds", "count"}.
+ * uses at most that many threads. Prints {"seconds", "cpuSeconds" (all threads), "count"}.
  */
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
@@ -13,10 +13,13 @@ const regions = (JSON.parse(readFileSync(positions as string, "utf8")) as { regi
 sharp.concurrency(1);
 const slide = await openSlide(path as string);
 const chunks = Array.from({ length: threads }, (_, i) => regions.filter((_, k) => k % threads === i));
+const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 await Promise.all(chunks.map(async (chunk) => {
   for (const [x, y, level, width, height] of chunk) await slide.readRegion({ x, y, level, width, height });
 }));
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const cpu = process.cpuUsage(c0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 await slide.close();
-process.stdout.write(`${JSON.stringify({ seconds, count: regions.length })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, count: regions.length })}\n`);
