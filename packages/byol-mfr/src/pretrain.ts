@@ -158,8 +158,10 @@ function restoreOptimizer(ckpt: LoadedCheckpoint, optimizer: AdamW, rng: Rng): v
 }
 
 function checkArchitecture(ckpt: LoadedCheckpoint, nets: Networks): void {
-  const want = JSON.stringify({ ...nets.architecture(), backbone: ckpt.state.phase === 2 ? nets.architecture().backbone : null });
-  const found = JSON.stringify(ckpt.state.architecture);
+  // phase-1 checkpoints are compared without the backbone (it is built only for phase 2)
+  const pick = (a: Record<string, unknown>) => JSON.stringify({ aggregator: a.aggregator, decoder: a.decoder, backbone: ckpt.state.phase === 2 ? a.backbone : null });
+  const want = pick(nets.architecture());
+  const found = pick(ckpt.state.architecture);
   if (want !== found) throw new ByolMfrError("BAD_CHECKPOINT", `checkpoint architecture ${found} differs from the configured ${want}`, ckpt.dir);
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { convnextArchitecture, createEncoder, registerArchitecture } from "@osfm/backbone";
 import { describe, expect, it } from "vitest";
-import { memoryBags, pretrain, readLogRows, runDiagnostics, saveBackbone, TrainableConvNeXt } from "../src/index";
+import { findLatestCheckpoint, memoryBags, pretrain, readLogRows, runDiagnostics, saveBackbone, TrainableConvNeXt } from "../src/index";
 import { SMALL } from "./synthetic";
 import { bagsFromTiles, syntheticTileSource } from "./tiles-helper";
 
@@ -88,5 +88,10 @@ describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
     expect(resumed.studentFingerprint).toBe(full.studentFingerprint);
     const rows = (await readLogRows(resumed.logJsonl)).map((r) => `${r.phase}:${r.step}`);
     expect(rows).toEqual(["1:1", "1:2", "2:1", "2:2", "2:3", "2:4", "2:5", "2:6"]);
+    // stopped inside phase 1 (its checkpoints carry no backbone), resumed through phase 2
+    expect((await pretrain({ ...common, weightsDir: path.join(dir, "c"), stopAfterSteps: 2, config: { ...config, saveEverySteps: 1 } })).status).toBe("stopped");
+    expect((await findLatestCheckpoint(path.join(dir, "c")))?.state.tag).toBe("p1-e01-s000001");
+    const viaPhase1 = await pretrain({ ...common, weightsDir: path.join(dir, "c"), config: { ...config, saveEverySteps: 1 } });
+    expect([viaPhase1.status, viaPhase1.phase1Steps, viaPhase1.phase2Steps]).toEqual(["completed", 2, 6]);
   });
 });
