@@ -55,6 +55,8 @@ export interface LoopContext {
   /** Steps this call may still take before stopping without a checkpoint (simulated kill). */
   budget: { remaining: number };
   afterCheckpointFile?: (file: string) => void;
+  /** Tag of the newest checkpoint written by this call (updated by the loop). */
+  last: { checkpoint?: string };
   /** Optimizer steps of phase 1 (stored in phase-2 checkpoints). */
   phase1Steps: () => number;
 }
@@ -126,6 +128,7 @@ export async function runPhase(ctx: LoopContext, d: PhaseDriver, start: PhaseSta
             architecture: nets.architecture(), studentFingerprint: nets.student.fingerprint, phase1Steps: d.phase === 1 ? step : ctx.phase1Steps(),
           },
         }, ctx.afterCheckpointFile);
+        ctx.last.checkpoint = tag;
         return tag;
       };
       const checkpoint = !stopping && (step % cfg.saveEverySteps === 0 || epochEnd || aborting) ? await save() : undefined;

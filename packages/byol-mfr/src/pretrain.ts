@@ -90,12 +90,14 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   const log = new TrainingLog(options.logDir ?? weightsDir);
   await log.open(ckpt ? { phase: ckpt.state.phase, step: ckpt.state.step } : undefined);
   const ctx = (optimizer: AdamW, rng: Rng): LoopContext => ({
-    cfg, nets, optimizer, rng, log, weightsDir, budget, afterCheckpointFile, phase1Steps: () => p1Steps,
+    cfg, nets, optimizer, rng, log, weightsDir, budget, afterCheckpointFile, phase1Steps: () => p1Steps, last,
     ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}),
   });
+  const last: { checkpoint?: string } = ckpt ? { checkpoint: ckpt.state.tag } : {};
   const budget = { remaining: options.stopAfterSteps ?? Number.POSITIVE_INFINITY };
   const result = (status: PretrainResult["status"], p1: number, p2: number): PretrainResult => ({
     status, phase1Steps: p1, phase2Steps: p2, studentFingerprint: nets.student.fingerprint, logJsonl: log.jsonlPath, logCsv: log.csvPath,
+    ...(last.checkpoint ? { checkpoint: last.checkpoint } : {}),
   });
   let p1Steps = ckpt ? ckpt.state.phase1Steps : 0;
   const phase1Pending = !ckpt || (ckpt.state.phase === 1 && !ckpt.state.phaseDone);

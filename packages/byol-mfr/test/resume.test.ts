@@ -31,6 +31,7 @@ describe("exact resume", () => {
     const resumed = await pretrain({ bags: memoryBags(bags), weightsDir: b, config });
     expect(resumed.status).toBe("completed");
     expect(resumed.studentFingerprint).toBe(full.studentFingerprint);
+    expect(resumed.checkpoint).toBe("p1-e02-s000008");
     for (const part of ["student", "teacher"]) {
       const wa = await weights(path.join(a, "final", `${part}.safetensors`));
       const wb = await weights(path.join(b, "final", `${part}.safetensors`));
