@@ -9,7 +9,7 @@ import type { TaskSummary } from "../report/task-summary";
 import { meanSd, probeCv, type CvResult } from "../eval/cv";
 import { featureSlides } from "../eval/feature-index";
 import { meanRows, seededSubset } from "../eval/rng";
-import { foldsFor } from "../eval/folds";
+import { chooseGroups, foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 const FEATURE_STAGES = ["features-pretrained", "features"];
@@ -65,7 +65,7 @@ export const scaleAblationStage: Stage = {
     for (const s of slides) feats.push({ a: await backbone.readFeatureFile(s.file05), b: await backbone.readFeatureFile(s.file20) });
     const labels = [...new Set(slides.map((s) => s.label!))].sort();
     const y = slides.map((s) => labels.indexOf(s.label!));
-    const groups = slides.map((s) => s.group!);
+    const { groups, note } = chooseGroups(y, slides.map((s) => s.group!), slides.map((s) => s.patient_id), labels);
     const folds = foldsFor("scale ablation (TCGA)", ev.folds, y, groups);
     const split = (seed: number) => stats.stratifiedGroupKFold(y, groups, { nSplits: folds, shuffle: true, seed, paperCompat: ctx.config.paperCompat });
     const results = new Map<string, CvResult>();
@@ -103,7 +103,7 @@ export const scaleAblationStage: Stage = {
     const summary: TaskSummary = {
       task: "scale-ablation",
       title: "Multi-scale vs single-scale (token-ratio ablation, TCGA)",
-      protocol: `${slides.length} slides, ${labels.length} classes; mean-pooled ${found.slides[0]?.encoder_id} features (stage ${found.stage}); total ${total} tokens; StratifiedGroupKFold(${folds}) by tissue source site × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1, balanced); the same folds for every variant`,
+      protocol: `${slides.length} slides, ${labels.length} classes; mean-pooled ${found.slides[0]?.encoder_id} features (stage ${found.stage}); total ${total} tokens; StratifiedGroupKFold(${folds}) by ${note ? "patient" : "tissue source site"} × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1, balanced); the same folds for every variant`,
       n: slides.length,
       chance: { name: "accuracy of the majority class", value: Math.max(...labels.map((_, c) => y.filter((v) => v === c).length)) / y.length },
       metrics: rows.map((r) => ({ name: `accuracy, ${r.variant}`, value: r.accuracy, ci95: null })),
@@ -111,7 +111,7 @@ export const scaleAblationStage: Stage = {
         { title: "Variants (mean over folds)", columns: Object.keys(rows[0]!), rows },
         { title: "Both scales vs one scale: corrected resampled t-test over matched folds; paired bootstrap of OOF accuracy (first seed, patient resampling)", columns: Object.keys(comparisons[0]!), rows: comparisons },
       ],
-      notes: ["Folds of different seeds are not independent; the corrected resampled t-test (Nadeau–Bengio) accounts for the overlap of training sets, a plain paired t-test would not."],
+      notes: [...(note ? [note] : []), "Folds of different seeds are not independent; the corrected resampled t-test (Nadeau–Bengio) accounts for the overlap of training sets, a plain paired t-test would not."],
     };
     await writeJsonAtomic(`${dir}/summary.json`, summary);
     return { outputs: ["variants.csv", "folds.csv", "comparisons.json", "summary.json"].map((f) => ctx.ws.rel(`${dir}/${f}`)), counts: { slides: slides.length, variants: variants.length } };

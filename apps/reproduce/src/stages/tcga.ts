@@ -8,7 +8,7 @@ import { readStageMarkers } from "../runner/markers";
 import { argmaxClass, ensembleOof, meanSd, probeCv } from "../eval/cv";
 import { metricWithCi } from "../eval/ci";
 import { embeddedSlides, groupBy, poolVectors } from "../eval/embedding-table";
-import { foldsFor } from "../eval/folds";
+import { chooseGroups, foldsFor } from "../eval/folds";
 import { STATS_NEEDS, type FoldPort, type StatsPort } from "../eval/stats-port";
 import type { StageContext } from "../runner/stage";
 import type { BackbonePort } from "../ports/pipeline";
@@ -81,7 +81,8 @@ export const tcgaStage: Stage = {
     const patients = [...groupBy(table.slides.filter((s) => s.row.group && s.row.label), (s) => String(s.row.patient_id)).entries()];
     const codes = [...new Set(patients.map(([, s]) => String(s[0]!.row.label)))].sort();
     const y = patients.map(([, s]) => codes.indexOf(String(s[0]!.row.label)));
-    const groups = patients.map(([, s]) => String(s[0]!.row.group));
+    const sites = patients.map(([, s]) => String(s[0]!.row.group));
+    const { groups, note } = chooseGroups(y, sites, patients.map(([id]) => id), codes);
     const X = patients.map(([, s]) => poolVectors(s.map((x) => x.embedding), "mean"));
     const folds = foldsFor("TCGA", ev.folds, y, groups);
     const cv = probeCv(stats, X, y, {
@@ -112,7 +113,7 @@ export const tcgaStage: Stage = {
       }
       return { class: code, precision: pr.precision[c] ?? null, recall: pr.recall[c] ?? null, f1: pr.f1[c] ?? null, auroc_ovr: auroc, support_patients: pr.support[c] ?? 0 };
     });
-    const source = `OOF, ${folds}-fold StratifiedGroupKFold by site × ${ev.seeds.length} seed(s), mean of seeds, patient level`;
+    const source = `OOF, ${folds}-fold StratifiedGroupKFold by ${note ? "patient" : "site"} × ${ev.seeds.length} seed(s), mean of seeds, patient level`;
     await writeJsonAtomic(`${dir}/per_class.json`, { source, classes: perClass });
     await writeJsonAtomic(`${dir}/oof_confidence.json`, { patients: ids.map((id, i) => ({ patient_id: id, confidence: Math.max(...probs[i]!) })) });
     await writeJsonAtomic(`${dir}/patient_embeddings.json`, { patients: ids.map((id, i) => ({ patient_id: id, class: codes[y[i]!]!, embedding: X[i]!.map((v) => (Number.isFinite(v) ? v : null)) })) });
@@ -127,6 +128,7 @@ export const tcgaStage: Stage = {
       n: ids.length,
       chance: { name: "accuracy of the majority class", value: Math.max(...codes.map((_, c) => y.filter((v) => v === c).length)) / y.length },
       metrics,
+      ...(note ? { notes: [note] } : {}),
       tables: [{ title: "Per class (ensemble OOF)", columns: ["class", "precision", "recall", "f1", "auroc_ovr", "support_patients"], rows: perClass }],
     };
     await writeJsonAtomic(`${dir}/summary.json`, summary);
