@@ -47,6 +47,13 @@ export const pipelineSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    embeddings: z
+      .object({
+        /** Which slide vector NB08 exports: the projector output (the original's) or the max-pooled representation. */
+        output: z.enum(["projector", "pooled"]).default("projector"),
+      })
+      .strict()
+      .prefault({}),
     evaluation: z
       .object({
         seeds: z.array(z.number().int()).min(1).default([42, 123, 456]),

@@ -100,7 +100,7 @@ export interface SlideBagPort {
 
 /** @osfm/mil (issue 8). */
 export interface MilPort {
-  MILTransformer: { load(path: string, options?: { threads?: number }): Promise<{ fingerprint: string; embed(bag: SlideBagPort): Promise<Float32Array>; release(): Promise<void> }> };
+  MILTransformer: { load(path: string, options?: { threads?: number }): Promise<{ fingerprint: string; embed(bag: SlideBagPort, options?: { output?: "projector" | "pooled" }): Promise<Float32Array>; release(): Promise<void> }> };
   exportEmbeddings(options: { path: string; rows: { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]; checkpointFingerprint: string; kind: string }): Promise<void>;
   readEmbeddings(path: string): Promise<{ rows: { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]; checkpoint: string; kind: string }>;
   tileCentresMm(coordsLevel0: ArrayLike<number>, options: { mppX: number; mppY: number; tileSizeLevel0: number }): Float32Array;

@@ -32,7 +32,7 @@ export const embeddingsStage: Stage = {
   kind: "cohort",
   deps: ["pretrain", "features-pretrained"],
   version: 1,
-  settings: () => ({ output: "projector" }),
+  settings: (c) => ({ output: c.settings.embeddings.output }),
   unavailable: () => missingApis({ mil: ["MILTransformer", "exportEmbeddings", "tileCentresMm"], backbone: ["readFeatureFile"] }),
   async plan(ctx) {
     const ckpt = await aggregatorCheckpoint(ctx);
@@ -56,7 +56,7 @@ export const embeddingsStage: Stage = {
         const a = await backbone.readFeatureFile(s.file05);
         const b = await backbone.readFeatureFile(s.file20);
         const pos = (coords: Float64Array, scale: number) => mil.tileCentresMm(coords, { mppX: mpp, mppY: mpp, tileSizeLevel0: (256 * scale) / mpp });
-        const embedding = await model.embed({ slideId: s.slide_id, features05: a.features, coords05: pos(a.coords, 0.5), features20: b.features, coords20: pos(b.coords, 2) });
+        const embedding = await model.embed({ slideId: s.slide_id, features05: a.features, coords05: pos(a.coords, 0.5), features20: b.features, coords20: pos(b.coords, 2) }, { output: ctx.config.settings.embeddings.output });
         const list = byDataset.get(s.dataset) ?? [];
         list.push({ slideId: s.slide_id, embedding, nTokens05: a.n, nTokens20: b.n });
         byDataset.set(s.dataset, list);
@@ -67,7 +67,7 @@ export const embeddingsStage: Stage = {
     const outputs: string[] = [];
     for (const [dataset, rows] of [...byDataset].sort()) {
       const path = ctx.ws.embeddings(dataset);
-      await mil.exportEmbeddings({ path, rows, checkpointFingerprint: model.fingerprint, kind: "projector" });
+      await mil.exportEmbeddings({ path, rows, checkpointFingerprint: model.fingerprint, kind: ctx.config.settings.embeddings.output });
       outputs.push(ctx.ws.rel(path));
     }
     return { outputs, counts: { slides: slides.length, datasets: byDataset.size } };
