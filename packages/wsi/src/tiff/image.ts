@@ -67,6 +67,9 @@ export class TiffImage {
     const defaultPhotometric = this.samplesPerPixel >= 3 ? Photometric.Rgb : Photometric.MinIsBlack;
     this.photometric = tagNumber(ifd, Tag.PhotometricInterpretation, defaultPhotometric) ?? defaultPhotometric;
     this.predictor = tagNumber(ifd, Tag.Predictor, 1) ?? 1;
+    if ((tagNumber(ifd, Tag.PlanarConfiguration, 1) ?? 1) === 2 && this.samplesPerPixel > 1) {
+      throw new WsiError("UNSUPPORTED_FORMAT", path, `IFD at byte ${ifd.offset}: separate colour planes (PlanarConfiguration 2) are not supported`);
+    }
     this.extraSamples = tagNumbers(ifd, Tag.ExtraSamples);
     this.jpegTables = tagBytes(ifd, Tag.JPEGTables);
     const count = this.tilesAcross * this.tilesDown;
