@@ -41,7 +41,6 @@ const inferenceRate = async () => {
   return inferenceTiles / ((performance.now() - start) / 1000);
 };
 const oursInference = await inferenceRate();
-let t0 = performance.now();
 const torchInference = runPythonJson<PyResult>(script, ["inference", String(threads), String(batch), String(inferenceTiles)]);
 reportComparison({
   bench: "backbone.inference-convnext-tiny",
@@ -67,7 +66,7 @@ try {
   await writeFeatureFile(path.join(out, "warm.h5"), { features: new Float32Array(768), coords: [0, 0], n: 1, dim: 768 }, {
     slideId: "warm", scale: 0.5, level: 0, tileSize: 256, backboneId: encoder.id, weightsSha256: encoder.fingerprint, manifestSha256: "",
   });
-  t0 = performance.now();
+  const t0 = performance.now();
   await extractFeatures({ slide, manifest: rows, encoder, out, batchSize: batch, dtype: "float16" });
   const oursPipeline = rows.length / ((performance.now() - t0) / 1000);
   await slide.close();
