@@ -45,7 +45,7 @@ export const aperioReader: FormatReader = {
         return;
       }
       const name = index === 1 ? "thumbnail" : associatedName(tagString(ifd, Tag.ImageDescription));
-      if (name !== undefined && !associated.has(name)) associated.set(name, tiffAssociated(new TiffImage(tiff, ifd)));
+      if (name !== undefined && name !== "" && !associated.has(name)) associated.set(name, tiffAssociated(new TiffImage(tiff, ifd)));
     });
     const properties: Record<string, string> = { ...tiffProperties(first), ...parseAperioDescription(description), "openslide.comment": description };
     const mpp = parsePositive(properties["aperio.MPP"]);
@@ -56,14 +56,25 @@ export const aperioReader: FormatReader = {
       associated,
       properties,
       mpp: mpp === undefined ? undefined : { x: mpp, y: mpp },
-      objectivePower: parsePositive(properties["aperio.AppMag"]),
+      objectivePower: parseInteger(properties["aperio.AppMag"]),
     };
   },
 };
 
-/** Aperio names label and macro images by the first word of the second ImageDescription line. */
+/**
+ * OpenSlide names a stripped Aperio image after the first space-separated word of the second line of
+ * its ImageDescription (lines split at every CR or LF, as g_strsplit_set does): "label", "macro", …
+ */
 function associatedName(description: string | undefined): string | undefined {
-  const line = (description ?? "").split(/\r?\n/)[1];
-  const word = line?.trim().split(/\s+/)[0];
-  return word === "label" || word === "macro" ? word : undefined;
+  if (description === undefined) return undefined;
+  const lines = description.split(/[\r\n]/);
+  if (lines.length < 2) return undefined;
+  const line = lines[1] as string;
+  return line === "" ? undefined : line.split(" ")[0];
+}
+
+/** OpenSlide copies aperio.AppMag to the objective power only when it is a whole number. */
+function parseInteger(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*[+-]?\d+$/.test(value)) return undefined;
+  return Number(value);
 }
