@@ -10,6 +10,7 @@ import { meanSd, probeCv, type CvResult } from "../eval/cv";
 import { featureSlides } from "../eval/feature-index";
 import { meanRows, seededSubset } from "../eval/rng";
 import { chooseGroups, foldsFor } from "../eval/folds";
+import { metricWithCi } from "../eval/ci";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 const FEATURE_STAGES = ["features-pretrained", "features"];
@@ -106,7 +107,10 @@ export const scaleAblationStage: Stage = {
       protocol: `${slides.length} slides, ${labels.length} classes; mean-pooled ${found.slides[0]?.encoder_id} features (stage ${found.stage}); total ${total} tokens; StratifiedGroupKFold(${folds}) by ${note ? "patient" : "tissue source site"} × seeds ${ev.seeds.join(", ")}; StandardScaler + logistic regression (C=1, balanced); the same folds for every variant`,
       n: slides.length,
       chance: { name: "accuracy of the majority class", value: Math.max(...labels.map((_, c) => y.filter((v) => v === c).length)) / y.length },
-      metrics: rows.map((r) => ({ name: `accuracy, ${r.variant}`, value: r.accuracy, ci95: null })),
+      metrics: variants.map((v) => {
+        const data = { y, pred: results.get(v.name)!.oof[0]!.pred };
+        return metricWithCi(stats, `OOF accuracy, ${v.name} (seed ${ev.seeds[0]})`, (d: typeof data) => stats.accuracy(d.y, d.pred), data, { nResamples: ev.bootstrap, seed: ctx.config.seed, groups: patients, unit: "patient" });
+      }),
       tables: [
         { title: "Variants (mean over folds)", columns: Object.keys(rows[0]!), rows },
         { title: "Both scales vs one scale: corrected resampled t-test over matched folds; paired bootstrap of OOF accuracy (first seed, patient resampling)", columns: Object.keys(comparisons[0]!), rows: comparisons },
