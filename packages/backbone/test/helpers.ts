@@ -94,7 +94,7 @@ export function maxRelativeError(ours: ArrayLike<number>, reference: ArrayLike<n
 }
 
 /** Writes float32 tensors as a safetensors file (for bad-weights tests). */
-export function safetensorsBytes(tensors: Map<string, { shape: number[]; data: Float32Array }>): Uint8Array {
+export function safetensorsBytes(tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): Uint8Array {
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const [name, t] of tensors) {
