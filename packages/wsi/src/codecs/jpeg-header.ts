@@ -7,6 +7,8 @@ export interface JpegHeader {
   /** MCU size in pixels. */
   mcuWidth: number;
   mcuHeight: number;
+  /** Sampling factors [h, v] of each component, in SOF order. */
+  sampling: [number, number][];
   /** DRI restart interval in MCUs (0 = none). */
   restartInterval: number;
   /** Offset just after the SOS segment: where entropy-coded data starts. */
@@ -31,12 +33,15 @@ export function parseJpegHeader(bytes: Uint8Array): JpegHeader | undefined {
       const n = bytes[p + 9] as number;
       let hMax = 1;
       let vMax = 1;
+      const sampling: [number, number][] = [];
       for (let c = 0; c < n; c++) {
         const s = bytes[p + 11 + c * 3] as number;
+        sampling.push([s >> 4, s & 15]);
         hMax = Math.max(hMax, s >> 4);
         vMax = Math.max(vMax, s & 15);
       }
-      sof = { width, height, sofDimsAt: p + 5, mcuWidth: 8 * hMax, mcuHeight: 8 * vMax };
+      // a single-component scan has 8×8 MCUs whatever its sampling factors
+      sof = n === 1 ? { width, height, sofDimsAt: p + 5, mcuWidth: 8, mcuHeight: 8, sampling } : { width, height, sofDimsAt: p + 5, mcuWidth: 8 * hMax, mcuHeight: 8 * vMax, sampling };
     } else if (marker === 0xdd && len >= 4) {
       restartInterval = ((bytes[p + 4] as number) << 8) | (bytes[p + 5] as number);
     } else if (marker === 0xda) {

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { Photometric } from "../tiff/tags";
-import { boxDownscale } from "./scaled-decode";
+import { ycbcrToRgb } from "./jp2k";
+import { boxDownscale, chroma420Downscale, ycc444Downscale } from "./scaled-decode";
 import { completeJpeg } from "./jpeg-stream";
 import type { Codec, DecodeContext, DecodedPixels } from "./types";
 
@@ -38,3 +39,19 @@ export const jpegCodec: Codec = {
     return decodeJpegStream(completeJpeg(data, ctx.jpegTables, rgb), 1, Math.max(ctx.width * ctx.height * 4, 1 << 20));
   },
 };
+
+/**
+ * A JPEG decoded at 1/`scale` the way libjpeg's scaled decoding (OpenSlide's NDPI levels) does it, for
+ * 3-component 4:2:0 and 4:4:4 JPEGs: the YCbCr samples are decoded without colour conversion (Adobe
+ * transform 0) and reduced per plane, then converted with libjpeg's tables. Other layouts fall back to
+ * the mean of RGB pixels.
+ */
+export async function decodeJpegScaled(stream: Uint8Array, scale: number, sampling: [number, number][]): Promise<DecodedPixels> {
+  const is444 = sampling.length === 3 && sampling.every(([h, v]) => h === 1 && v === 1);
+  const is420 = sampling.length === 3 && sampling[0]?.[0] === 2 && sampling[0]?.[1] === 2 && sampling.slice(1).every(([h, v]) => h === 1 && v === 1);
+  if (scale === 1 || !(is444 || is420)) return decodeJpegStream(stream, scale);
+  const raw = await decodeJpegStream(completeJpeg(stream, undefined, true));
+  const toRgb = (d: Uint8Array) => ycbcrToRgb(d, 3);
+  const small = is420 ? chroma420Downscale(raw.data, raw.width, raw.height, scale, toRgb) : ycc444Downscale(raw.data, raw.width, raw.height, scale, toRgb);
+  return { ...small, channels: 3, colorReady: true };
+}

@@ -1,5 +1,5 @@
 import { WsiError } from "../errors";
-import { decodeJpegStream } from "../codecs/jpeg";
+import { decodeJpegScaled } from "../codecs/jpeg";
 import { parseJpegHeader, withDimensions } from "../codecs/jpeg-header";
 import { type Ifd, type TiffFile, tagNumber, tagNumbers, tagString } from "../tiff/ifd";
 import { TiffImage } from "../tiff/image";
@@ -106,6 +106,8 @@ interface NdpiBase {
   tileHeight: number;
   tilesAcross: number;
   tilesDown: number;
+  /** JPEG sampling factors per component. */
+  sampling: [number, number][];
   stream(index: number): Promise<Uint8Array>;
 }
 
@@ -131,7 +133,7 @@ async function ndpiLevel(tiff: TiffFile, ifd: Ifd): Promise<NdpiBase> {
       throw new WsiError("UNSUPPORTED_FORMAT", path, `NDPI level ${header.width}x${header.height} has no usable restart markers and is too large to decode whole`);
     }
     return {
-      path, width: image.width, height: image.height, tileWidth: header.width, tileHeight: header.height, tilesAcross: 1, tilesDown: 1,
+      path, width: image.width, height: image.height, tileWidth: header.width, tileHeight: header.height, tilesAcross: 1, tilesDown: 1, sampling: header.sampling,
       stream: () => tiff.source.read(start, length, "NDPI level JPEG"),
     };
   }
@@ -141,7 +143,7 @@ async function ndpiLevel(tiff: TiffFile, ifd: Ifd): Promise<NdpiBase> {
   const tilesAcross = Math.floor(image.width / tileWidth);
   return {
     // OpenSlide only addresses whole restart intervals: a partial last MCU row or column reads as transparent.
-    path, width: image.width, height: image.height, tileWidth, tileHeight,
+    path, width: image.width, height: image.height, tileWidth, tileHeight, sampling: header.sampling,
     tilesAcross, tilesDown: Math.floor(image.height / tileHeight),
     async stream(index) {
       const row = Math.floor(index / tilesAcross);
@@ -175,7 +177,7 @@ function scaledLevel(base: NdpiBase, scale: number): TileSource {
     width, height, tileWidth, tileHeight, tilesAcross: base.tilesAcross, tilesDown: base.tilesDown,
     async readTile(index) {
       const stream = await base.stream(index);
-      const pixels = await decode(stream, base.path, index, scale);
+      const pixels = await decode(stream, base.path, index, scale, base.sampling);
       const rgba = toRgba(pixels, layout, base.path);
       clip(rgba, tileWidth, tileHeight, width - (index % base.tilesAcross) * tileWidth, height - Math.floor(index / base.tilesAcross) * tileHeight);
       return rgba;
@@ -183,9 +185,9 @@ function scaledLevel(base: NdpiBase, scale: number): TileSource {
   };
 }
 
-async function decode(stream: Uint8Array, path: string, index: number, scale: number) {
+async function decode(stream: Uint8Array, path: string, index: number, scale: number, sampling: [number, number][]) {
   try {
-    return await decodeJpegStream(stream, scale);
+    return await decodeJpegScaled(stream, scale, sampling);
   } catch (cause) {
     throw new WsiError("DECODE_FAILED", path, `cannot decode NDPI JPEG tile ${index}: ${(cause as Error).message}`, { cause });
   }
