@@ -50,9 +50,9 @@ function writeJsonAtomic(file: string, value: unknown): void {
   renameSync(tmp, file);
 }
 
-async function open(slidePath: string, workers: number): Promise<Slide> {
+async function open(slidePath: string, workers: number, cacheBytes?: number): Promise<Slide> {
   try {
-    return await openSlide(slidePath, { workers });
+    return await openSlide(slidePath, { workers, ...(cacheBytes === undefined ? {} : { cacheBytes }) });
   } catch (cause) {
     throw new BackboneError("SLIDE_MISSING", `cannot open the slide: ${(cause as Error).message}`, { path: slidePath, cause });
   }
@@ -77,7 +77,8 @@ export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeatu
   try {
     if (selfTest !== false) {
       const ids = [...manifests.keys()].filter((id) => slideIndex.has(id)).sort((a, b) => manifests.get(a)!.length - manifests.get(b)!.length).slice(0, 12);
-      const opened = await Promise.all(ids.map(async (id) => ({ slide: await open(slideIndex.get(id)!, decodeWorkers), rows: manifests.get(id)! })));
+      // Up to 12 slides are open together here: a small tile cache each keeps memory bounded.
+      const opened = await Promise.all(ids.map(async (id) => ({ slide: await open(slideIndex.get(id)!, decodeWorkers, 32 << 20), rows: manifests.get(id)! })));
       try {
         report.selfTest = await runSelfTest({ encoder, slides: opened, batchSize, ...selfTest, ...(signal ? { signal } : {}) });
       } finally {
