@@ -1,6 +1,6 @@
-import { type Feed, loadWeights, readSafetensors, saveWeights, Session, type SessionOptions } from "@osfm/nn";
+import { type Feed, loadWeights, saveWeights, Session, type SessionOptions } from "@osfm/nn";
 import { collateBags } from "./bag";
-import { MilInputError } from "./errors";
+import { readConfigMetadata } from "./config-metadata";
 import { weightsFingerprint } from "./fingerprint";
 import { embeddingGraph, MilTransformerNet } from "./mil-transformer";
 import { DEFAULT_MIL_TRANSFORMER, type EmbeddingKind, type MilTransformerConfig, type SlideBag } from "./types";
@@ -42,16 +42,7 @@ export class MILTransformer {
 
   /** Loads a checkpoint written by {@link MILTransformer.save} (or a PyTorch state dict with the same names). */
   static async load(path: string, options: { threads?: number; config?: Partial<MilTransformerConfig> } = {}): Promise<MILTransformer> {
-    const { metadata } = await readSafetensors(path);
-    let stored: Partial<MilTransformerConfig> = {};
-    const raw = metadata[METADATA_KEY];
-    if (raw !== undefined) {
-      try {
-        stored = JSON.parse(raw) as Partial<MilTransformerConfig>;
-      } catch (error) {
-        throw new MilInputError("BAD_CHECKPOINT", path, `metadata ${METADATA_KEY} is not JSON (${String(error)})`);
-      }
-    }
+    const stored = await readConfigMetadata<MilTransformerConfig>(path, METADATA_KEY);
     const net = new MilTransformerNet({ ...stored, ...options.config });
     await loadWeights(net, path);
     return new MILTransformer(net, { intraOpThreads: options.threads ?? 0 });

@@ -1,5 +1,5 @@
 import { Field, FixedSizeList, Float32, Int32, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
-import { writeAtomic } from "./atomic";
+import { writeFileAtomic } from "@osfm/nn";
 import { MilInputError } from "./errors";
 import type { EmbeddingKind } from "./types";
 
@@ -60,7 +60,7 @@ export async function exportEmbeddings(options: ExportEmbeddingsOptions): Promis
   const children = [columns.slide_id.data[0], embedding, columns.n_tokens_05.data[0], columns.n_tokens_20.data[0], columns.checkpoint.data[0], columns.embedding_kind.data[0]];
   const struct = makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children: children as never });
   const table = new Table(schema, [new RecordBatch(schema, struct)]);
-  await writeAtomic(path, tableToIPC(table, "file"));
+  await writeFileAtomic(path, [tableToIPC(table, "file")]);
 }
 
 /** Reads a file written by {@link exportEmbeddings} back into rows (for downstream stages and tests). */

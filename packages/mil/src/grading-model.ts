@@ -1,6 +1,6 @@
-import { loadWeights, readSafetensors, saveWeights, Session, type SessionOptions } from "@osfm/nn";
+import { loadWeights, saveWeights, Session, type SessionOptions } from "@osfm/nn";
 import { AttentionMilNet, type AttentionMilConfig, gradingGraph } from "./attention-mil";
-import { MilInputError } from "./errors";
+import { readConfigMetadata } from "./config-metadata";
 import { weightsFingerprint } from "./fingerprint";
 import { gradingFeeds } from "./grading-batch";
 import type { SlideBag } from "./types";
@@ -36,15 +36,7 @@ export class AttentionMil {
 
   /** Loads weights written by {@link AttentionMil.save} (or a PyTorch state dict with the reference names). */
   static async load(path: string, options: { threads?: number; config?: Partial<AttentionMilConfig> } = {}): Promise<AttentionMil> {
-    const { metadata } = await readSafetensors(path);
-    let stored: Partial<AttentionMilConfig> = {};
-    if (metadata[METADATA_KEY] !== undefined) {
-      try {
-        stored = JSON.parse(metadata[METADATA_KEY]) as Partial<AttentionMilConfig>;
-      } catch (error) {
-        throw new MilInputError("BAD_CHECKPOINT", path, `metadata ${METADATA_KEY} is not JSON (${String(error)})`);
-      }
-    }
+    const stored = await readConfigMetadata<AttentionMilConfig>(path, METADATA_KEY);
     const net = new AttentionMilNet({ ...stored, ...options.config });
     await loadWeights(net, path);
     return new AttentionMil(net, { intraOpThreads: options.threads ?? 0 });

@@ -58,6 +58,16 @@ describe("safetensors", () => {
   });
 });
 
+describe("safetensors from a Node Buffer", () => {
+  it("decodes tensors from a pooled Buffer view (whose slice() shares memory) correctly", () => {
+    const data = Float32Array.from({ length: 6 }, (_, i) => i * 1.5 - 2);
+    const parts = serializeSafetensors(new Map([["w", { dtype: "F32", shape: [2, 3], data }]]));
+    const bytes = Buffer.concat([Buffer.alloc(13, 7), ...parts.map((p) => Buffer.from(p))]).subarray(13); // a view at an offset
+    const { tensors } = parseSafetensors(bytes, "buffer.safetensors");
+    expect(Array.from(tensors.get("w")?.data as Float32Array)).toEqual(Array.from(data));
+  });
+});
+
 describe("exportOnnx", () => {
   it("the exported file (weights as initializers) equals the training-mode graph built in eval mode", async () => {
     const rng = new Rng(4);

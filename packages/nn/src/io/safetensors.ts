@@ -17,7 +17,7 @@ export interface NamedTensor {
 const BYTES: Record<SafetensorsDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 function decode(dtype: SafetensorsDType, bytes: Uint8Array): NamedTensor["data"] {
-  const buf = bytes.slice().buffer; // aligned copy
+  const buf = new Uint8Array(bytes).buffer; // aligned copy (also for a Node Buffer, whose slice() is a view)
   switch (dtype) {
     case "F64":
       return new Float64Array(buf);
