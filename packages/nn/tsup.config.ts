@@ -1,3 +1,3 @@
-import { packageBuildConfig } from "../../tooling/config/tsup.base";
+import { packageBuildConfig } from "../../tooling/config/tsup.base.ts";
 
 export default packageBuildConfig(["src/index.ts"]);
