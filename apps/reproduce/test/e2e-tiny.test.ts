@@ -9,11 +9,11 @@ import { runCli } from "./cli-helpers";
 import { tempDir } from "./helpers";
 
 // The whole pipeline on @osfm/synth's `tiny` cohort. It synthesizes ~23 slides, extracts ConvNeXt-Tiny
-// features and pretrains, which takes several minutes on 2 shared CPU cores today, so it runs only with
-// OSFM_LONG=1 (CI sets it when the packages are fast enough for the 3-minute budget).
-const LONG = process.env.OSFM_LONG === "1";
+// features and pretrains: about 2.3 minutes on this 2-core machine (measured 137 s), more than the ~90 s
+// budget of a package's default suite, so it runs with OSFM_E2E=1 (or OSFM_LONG=1); CI should set OSFM_E2E=1.
+const LONG = process.env.OSFM_E2E === "1" || process.env.OSFM_LONG === "1";
 
-describe.skipIf(!LONG)("end to end on the tiny synthetic cohort (OSFM_LONG=1)", () => {
+describe.skipIf(!LONG)("end to end on the tiny synthetic cohort (OSFM_E2E=1)", () => {
   it("runs every stage and leaves well-formed outputs", async () => {
     const ws = join(await tempDir(), "ws");
     const run = await runCli(["run", "--demo", "--preset", "tiny", "--workspace", ws, "--quiet"]);
@@ -37,5 +37,5 @@ describe.skipIf(!LONG)("end to end on the tiny synthetic cohort (OSFM_LONG=1)", 
     }
     expect((await readdir(join(ws, "figures"))).filter((f) => f.endsWith(".png")).length).toBeGreaterThan(5);
     expect((await readFile(join(ws, "report.html"), "utf8")).length).toBeGreaterThan(10_000);
-  }, 1_800_000);
+  }, 600_000);
 });

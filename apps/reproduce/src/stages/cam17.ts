@@ -1,6 +1,7 @@
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { formatCsv } from "../io/csv";
 import { datasetAbsent } from "../eval/dataset-presence";
+import { NotApplicableError } from "../errors";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { Stage } from "../runner/stage";
 import type { TaskSummary } from "../report/task-summary";
@@ -51,6 +52,11 @@ export const cam17Stage: Stage = {
       loco
         ? stats.leaveOneGroupOut(centers).filter((f) => f.group !== "unknown").map((f) => ({ train: Array.from(f.train).concat(centers.flatMap((c, i) => (c === "unknown" ? [i] : []))).filter((v, i, a) => a.indexOf(v) === i), test: f.test }))
         : stats.stratifiedKFold(y, { nSplits: kFolds, shuffle: true, seed: 17 });
+    if (loco)
+      for (const f of split()) {
+        const trainClasses = new Set(Array.from(f.train, (i) => y[i]));
+        if (trainClasses.size < 2) throw new NotApplicableError(`CAMELYON17: leaving a centre out leaves training patients of a single pN class (${ids.length} patients in ${known.length} centres)`);
+      }
     const cv = probeCv(stats, X, y, { seeds: [ev.seeds[0]!], split, probe: () => new stats.OrdinalLogisticAT({ alpha: 1 }) });
     const pred = cv.oof[0]!.pred;
     const labels = [...new Set([...y, ...pred])].sort((a, b) => a - b);
