@@ -20,6 +20,11 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
       if (tile !== undefined) clipTile(tile, image, index, size);
       return tile;
     },
+    readTiles: async (indices, options) => {
+      const tiles = await image.readTilesRgba(indices, options);
+      tiles.forEach((tile, k) => { if (tile !== undefined) clipTile(tile, image, indices[k] as number, size); });
+      return tiles;
+    },
   };
 }
 

@@ -18,6 +18,8 @@ export interface TileSource {
   tilesDown: number;
   /** Decoded RGBA of tile `index` (`tileWidth × tileHeight`), undefined when the file has no data for it. */
   readTile(index: number, options?: TileReadOptions): Promise<Uint8Array | undefined>;
+  /** Optional: several tiles at once (e.g. JPEG tiles decoded in one call); same results as readTile. */
+  readTiles?(indices: number[], options?: TileReadOptions): Promise<(Uint8Array | undefined)[]>;
 }
 
 /** An associated image (label, macro, thumbnail): its size and a reader. */

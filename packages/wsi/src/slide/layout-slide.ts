@@ -87,18 +87,31 @@ export class LayoutSlide implements Slide {
     if (![x, y, width, height].every(Number.isSafeInteger) || width < 0 || height < 0 || width * height > MAX_REGION_PIXELS) {
       throw new WsiError("BAD_REQUEST", this.path, `region x=${x} y=${y} ${width}x${height} must be integers with 0 ≤ size and at most ${MAX_REGION_PIXELS} pixels`);
     }
-    const fetch = (index: number) => this.fetchTile(level, source, index, signal);
+    const fetch = (indices: number[]) => this.fetchTiles(level, source, indices, signal);
     const data = await readRegionPixels(source, info.downsample, fetch, x, y, width, height);
     this.check(signal);
     return { width, height, data };
   }
 
-  private async fetchTile(level: number, source: TileSource, index: number, signal?: AbortSignal): Promise<Uint8Array | undefined> {
-    this.check(signal);
-    // The decode is shared by concurrent readers, so one reader's abort must not cancel it: race instead.
-    const shared = this.cache.get(`${level}/${index}`, async () => (await source.readTile(index, { pool: this.pool })) ?? null);
-    const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
-    return tile ?? undefined;
+  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal): Promise<Uint8Array | undefined>[] {
+    try {
+      this.check(signal);
+    } catch (err) {
+      return indices.map(() => Promise.reject(err));
+    }
+    const pool = this.pool;
+    const load = async (positions: number[]): Promise<(Uint8Array | null)[]> => {
+      const wanted = positions.map((p) => indices[p] as number);
+      const tiles = source.readTiles !== undefined && wanted.length > 1
+        ? await source.readTiles(wanted, { pool })
+        : await Promise.all(wanted.map((i) => source.readTile(i, { pool })));
+      return tiles.map((t) => t ?? null);
+    };
+    // Decodes are shared by concurrent readers, so one reader's abort must not cancel them: race instead.
+    return this.cache.getMany(indices.map((i) => `${level}/${i}`), load).map(async (shared) => {
+      const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
+      return tile ?? undefined;
+    });
   }
 
   async readAssociatedImage(name: string): Promise<RgbaImage> {

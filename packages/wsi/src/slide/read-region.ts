@@ -1,8 +1,11 @@
 import type { TileSource } from "../formats/types";
 import { paintTileFiltered, premultiply, unpremultiply } from "./paint";
 
-/** Fetches decoded RGBA tile `index` of the level (through the cache), undefined for a missing tile. */
-export type TileFetcher = (index: number) => Promise<Uint8Array | undefined>;
+/**
+ * Starts fetching decoded RGBA tiles of the level (through the cache); one promise per index,
+ * resolving to undefined for a missing tile. Fetching several at once lets JPEG tiles share a decode.
+ */
+export type TileFetcher = (indices: number[]) => Promise<Uint8Array | undefined>[];
 
 /** OpenSlide paints large requests in 4096-pixel chunks, each with its own integer level-0 origin. */
 const CHUNK = 4096;
@@ -66,28 +69,30 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   const indices: number[] = [];
   for (let ty = endY - 1; ty >= startY; ty--) for (let tx = endX - 1; tx >= startX; tx--) indices.push(ty * tilesAcross + tx);
   const integral = Number.isInteger(lx) && Number.isInteger(ly);
-  // Tiles are fetched (read + decoded) up to WINDOW ahead and painted strictly in OpenSlide's order.
-  const pending: Promise<Uint8Array | undefined>[] = [];
-  let started = 0;
-  const startUpTo = (n: number) => {
-    for (; started < Math.min(n, indices.length); started++) {
-      const p = fetch(indices[started] as number);
-      p.catch(() => undefined); // rejections are observed when the tile's turn comes
-      pending.push(p);
-    }
+  // Tiles are fetched in batches of WINDOW (the next batch while the current one is painted) and
+  // painted strictly in OpenSlide's order.
+  const start = (from: number) => {
+    const batch = fetch(indices.slice(from, from + WINDOW));
+    for (const p of batch) p.catch(() => undefined); // rejections are observed when the tile's turn comes
+    return batch;
   };
-  for (let k = 0; k < indices.length; k++) {
-    startUpTo(k + WINDOW);
-    const tile = await (pending[k] as Promise<Uint8Array | undefined>);
-    pending[k] = DONE;
-    if (tile === undefined) continue;
-    const index = indices[k] as number;
-    const tx = index % tilesAcross;
-    const ty = Math.floor(index / tilesAcross);
-    const ox = tx * tw - lx;
-    const oy = ty * th - ly;
-    if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
-    else paintTileFiltered(dest, w, h, premultiply(tile), tw, th, ox, oy);
+  let batch = start(0);
+  for (let b = 0; b < indices.length; b += WINDOW) {
+    const current = batch;
+    if (b + WINDOW < indices.length) batch = start(b + WINDOW);
+    for (let j = 0; j < current.length; j++) {
+      const k = b + j;
+      const tile = await (current[j] as Promise<Uint8Array | undefined>);
+      current[j] = DONE;
+      if (tile === undefined) continue;
+      const index = indices[k] as number;
+      const tx = index % tilesAcross;
+      const ty = Math.floor(index / tilesAcross);
+      const ox = tx * tw - lx;
+      const oy = ty * th - ly;
+      if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
+      else paintTileFiltered(dest, w, h, premultiply(tile), tw, th, ox, oy);
+    }
   }
   if (!integral) unpremultiply(dest);
   return dest;

@@ -43,6 +43,50 @@ export class TileCache {
     return p;
   }
 
+  /**
+   * Like {@link get} for several keys at once: hits and in-flight loads are reused, the remaining keys
+   * are loaded together by one `loadMany(positions)` call (positions index into `keys`).
+   * Returns one promise per key.
+   */
+  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(Uint8Array | null)[]>): Promise<Uint8Array | null>[] {
+    const out: Promise<Uint8Array | null>[] = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const hit = this.entries.get(key);
+      if (hit !== undefined) {
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        out[i] = Promise.resolve(hit);
+        return;
+      }
+      const inflight = this.pending.get(key);
+      if (inflight !== undefined) out[i] = inflight;
+      else missing.push(i);
+    });
+    if (missing.length > 0) {
+      const batch = loadMany(missing);
+      missing.forEach((i, j) => {
+        const key = keys[i] as string;
+        const p = batch.then(
+          (values) => {
+            this.pending.delete(key);
+            const value = values[j] ?? null;
+            this.put(key, value);
+            return value;
+          },
+          (err: unknown) => {
+            this.pending.delete(key);
+            throw err;
+          },
+        );
+        p.catch(() => undefined); // observed by the caller; never an unhandled rejection
+        this.pending.set(key, p);
+        out[i] = p;
+      });
+    }
+    return out;
+  }
+
   private put(key: string, value: Uint8Array | null): void {
     const cost = value === null ? 64 : value.byteLength;
     if (cost > this.maxBytes) return;

@@ -2,6 +2,9 @@ import { WsiError } from "../errors";
 import { hasCodec, isBuiltinCodec } from "../codecs/registry";
 import { type DecodeTask, runDecodeTask } from "../decode-task";
 import type { TileReadOptions } from "../formats/types";
+import { decodeJpegStream } from "../codecs/jpeg";
+import { stackJpegTiles } from "../codecs/jpeg-stack";
+import { toRgba } from "./to-rgba";
 import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
 import { Compression, Photometric, Tag } from "./tags";
 
@@ -97,6 +100,37 @@ export class TiffImage {
     const raw = await this.readRaw(index);
     if (raw === undefined) return undefined;
     return this.decodeRgba(raw, index, options);
+  }
+
+  /**
+   * Decodes several tiles; JPEG tiles that share one header are stacked and decoded in a single call
+   * (see jpeg-stack.ts), anything else tile by tile. Same results as {@link readTileRgba}.
+   */
+  async readTilesRgba(indices: number[], options: TileReadOptions = {}): Promise<(Uint8Array | undefined)[]> {
+    if (this.compression !== Compression.Jpeg || !this.tiled || indices.length < 2 || options.pool !== undefined || !isBuiltinCodec(this.compression)) {
+      return Promise.all(indices.map((i) => this.readTileRgba(i, options)));
+    }
+    const raws = await Promise.all(indices.map((i) => this.readRaw(i)));
+    const present = raws.flatMap((r, k) => (r === undefined ? [] : [k]));
+    const rgb = this.photometric === Photometric.Rgb && this.samplesPerPixel >= 3;
+    const stream = stackJpegTiles(present.map((k) => raws[k] as Uint8Array), this.jpegTables, rgb, this.tileWidth, this.tileHeight);
+    const perTile = () => Promise.all(indices.map((index, k) => (raws[k] === undefined ? undefined : this.decodeRgba(raws[k] as Uint8Array, index, options))));
+    if (stream === undefined) return perTile();
+    let pixels;
+    try {
+      pixels = await decodeJpegStream(stream, 1, this.tileWidth * this.tileHeight * present.length * 4);
+    } catch {
+      return perTile(); // decode tile by tile so the error names the bad tile
+    }
+    if (pixels.width !== this.tileWidth || pixels.height !== this.tileHeight * present.length) return perTile();
+    const out: (Uint8Array | undefined)[] = indices.map(() => undefined);
+    const layout = { tileWidth: this.tileWidth, tileHeight: this.tileHeight, photometric: this.photometric, samplesPerPixel: this.samplesPerPixel, bitsPerSample: this.bitsPerSample, predictor: this.predictor, extraSamples: this.extraSamples };
+    const bytes = this.tileWidth * this.tileHeight * pixels.channels;
+    present.forEach((k, n) => {
+      const data = pixels.data.subarray(n * bytes, (n + 1) * bytes);
+      out[k] = toRgba({ data, width: this.tileWidth, height: this.tileHeight, channels: pixels.channels, colorReady: true }, layout, this.tiff.source.path);
+    });
+    return out;
   }
 
   /** Decodes already-read compressed bytes of tile `index` into RGBA (in the pool's workers when given). */
