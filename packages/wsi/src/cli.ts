@@ -104,6 +104,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into a command that exits early (e.g. `| head`) is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
