@@ -18,7 +18,7 @@ export type { Normalization } from "./preprocess/normalize";
 export { resizeBilinearPil } from "./preprocess/pil-bilinear";
 export type { BackboneArch, ExtractProgress, FeatureDtype, TileRow } from "./types";
 export { convnextArchitecture, convnextTinyArchitecture } from "./convnext/architecture";
-export { CONVNEXT_TINY } from "./convnext/model";
+export { CONVNEXT_TINY, ConvNeXtFeatures } from "./convnext/model";
 export type { ConvNeXtConfig } from "./convnext/model";
 export { runSelfTest } from "./self-test";
 export type { SelfTestOptions, SelfTestReport } from "./self-test";
