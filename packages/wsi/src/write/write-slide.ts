@@ -33,6 +33,8 @@ export async function writeSlide(path: string, source: SlideSource, options: Wri
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   let sink: FileSink | undefined;
   try {
+    // Codec state shared by every image of the file (JPEG: the tables all tiles share).
+    if (opts.encoder.prepare) opts.settings = await opts.encoder.prepare(opts.settings);
     sink = await FileSink.create(tmp, 16);
     const ctx: WriteContext = { sink, encoder: opts.encoder, settings: opts.settings, tileSize: opts.tileSize, queue: Promise.resolve(), uniform: new Map() };
     const writers: LevelWriter[] = [];
