@@ -33,6 +33,7 @@ function source(width: number, height: number): SlideSource {
 const variants: { name: string; lossless: boolean; options: WriteSlideOptions }[] = [
   { name: "svs-jpeg", lossless: false, options: { format: "svs", compression: "jpeg", quality: 85, label: { width: 120, height: 80, data: testPicture(120, 80, 3, 2) }, macro: { width: 300, height: 100, data: testPicture(300, 100, 3, 3) }, thumbnailMaxSize: 256 } },
   { name: "svs-deflate", lossless: true, options: { format: "svs", compression: "deflate", levelDownsample: 2 } },
+  { name: "tiff-jpeg", lossless: false, options: { format: "tiff", compression: "jpeg", quality: 90 } },
   { name: "tiff-jpeg-420", lossless: false, options: { format: "tiff", compression: "jpeg", chromaSubsampling: "4:2:0", quality: 90 } },
   { name: "tiff-deflate-bigtiff", lossless: true, options: { format: "tiff", compression: "deflate", bigTiff: true } },
 ];

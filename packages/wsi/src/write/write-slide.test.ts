@@ -124,6 +124,7 @@ describe("writeSlide, checked with OpenSlide", () => {
     { name: "svs jpeg", ext: "svs", options: { format: "svs", compression: "jpeg", quality: 95 }, vendor: "aperio", lossless: false },
     { name: "svs deflate", ext: "svs", options: { format: "svs", compression: "deflate" }, vendor: "aperio", lossless: true },
     { name: "tiff deflate", ext: "tiff", options: { format: "tiff", compression: "deflate" }, vendor: "generic-tiff", lossless: true },
+    { name: "tiff jpeg", ext: "tiff", options: { format: "tiff", compression: "jpeg", quality: 95 }, vendor: "generic-tiff", lossless: false },
     { name: "tiff jpeg 4:2:0", ext: "tiff", options: { format: "tiff", compression: "jpeg", quality: 95, chromaSubsampling: "4:2:0" }, vendor: "generic-tiff", lossless: false },
     { name: "svs jpeg bigtiff", ext: "svs", options: { format: "svs", compression: "jpeg", quality: 95, bigTiff: true, tileSize: 240 }, vendor: "aperio", lossless: false },
   ];
