@@ -4,6 +4,14 @@ import { E_MAX, H_MAX } from "./stains";
 
 /** Columns rendered per chunk (bounds the working buffers). */
 export const CHUNK = 512;
+/**
+ * Haematoxylin concentration every tissue pixel carries besides its structures: the faint counterstain
+ * and scatter of a real section, which keeps stroma below the brightness of empty glass (real H&E
+ * stroma has V ≈ 215–228; without it synthetic stroma was as bright as V 237 and the original's
+ * tissue rule, V < 230, missed it).
+ */
+const COUNTERSTAIN_H = 0.08;
+
 /** Side of the blocks that are classified as all-glass or all-tissue at once. */
 export const BLOCK = 16;
 
@@ -62,7 +70,7 @@ export function compose(ctx: RenderContext, buf: Buffers, x0: number, y0: number
         continue;
       }
       const f = foldRow && x0 + x >= fx0 && x0 + x <= fx1 ? 1 + 0.8 * sampleField(fields, fields.fold, (x0 + x + 0.5) * mpp, uy) : 1;
-      const hq = Math.min(255, ((buf.h[p] as number) * c * f * hs) | 0);
+      const hq = Math.min(255, (((buf.h[p] as number) + COUNTERSTAIN_H) * c * f * hs) | 0);
       const eq = Math.min(255, ((buf.e[p] as number) * c * f * es) | 0);
       const l = ((hq << 8) | eq) * 3;
       out[o] = lut[l] as number;

@@ -41,6 +41,8 @@ export const stainPresets = new Map<string, StainSpec>([
   ["center-4", shift([0.68, 0.66, 0.33], [0.1, 1.05, 0.16], 0.95, 0.75, [247, 245, 247])],
   ["karolinska", shift([0.62, 0.74, 0.3], [0.06, 0.92, 0.22], 1.1, 0.9, [242, 241, 244])],
   ["radboud", shift([0.7, 0.7, 0.26], [0.1, 1.0, 0.15], 0.9, 1.15, [246, 243, 243])],
+  // a faded, pale slide (weak staining, bright glass): the case the Otsu tissue rule is for
+  ["pale", shift([0.65, 0.72, 0.29], [0.05, 0.9, 0.33], 0.45, 0.45, [248, 247, 248])],
 ]);
 
 /** Resolves a centre given as a number (0–4 → `center-N`) or a preset name. */

@@ -65,7 +65,7 @@ export const pandaMilStage: Stage = {
     const labels = slides.map((s) => Number(s.label));
     const providers = slides.map((s) => String(s.group ?? "unknown"));
     const cohort = { ids, bags, labels, providers };
-    foldsFor("PANDA", ctx.config.settings.evaluation.folds, labels);
+    const nFolds = foldsFor("PANDA", ctx.config.settings.evaluation.folds, labels);
     const qwk = (a: readonly number[], b: readonly number[]) => stats.cohenKappa(a, b, { weights: "quadratic", labels: [0, 1, 2, 3, 4, 5] });
     const ev = ctx.config.settings.evaluation;
     // The grading model's width follows the features (768 for ConvNeXt-Tiny; other encoders differ).
@@ -74,7 +74,7 @@ export const pandaMilStage: Stage = {
     const result = await mil.crossValidateGrading(cohort, qwk, {
       split: (strata, o) => stats.stratifiedKFold(...adaptSplit(strata, o)),
       seeds: ev.seeds,
-      nFolds: ev.folds,
+      nFolds,
       epochs: ctx.config.settings.panda.epochs,
       ...config,
       onFold: (f) => ctx.reporter.info(`[panda-mil] seed ${f.seed} fold ${f.fold}: best epoch ${f.bestEpoch}, inner κ ${f.innerScore.toFixed(3)}, test κ ${f.testScore.toFixed(3)}`),
@@ -94,7 +94,7 @@ export const pandaMilStage: Stage = {
     const summary: TaskSummary = {
       task: "panda-mil",
       title: "PANDA ISUP grade (NB11, attention MIL)",
-      protocol: `${ids.length} slides; StratifiedKFold(${ev.folds}) on grade × provider, own folds per seed (${result.seeds.join(", ")}); early stopping on an inner split of the training folds; ${ctx.config.settings.panda.epochs} epochs max; ensemble = mean of seeds' OOF probabilities`,
+      protocol: `${ids.length} slides; StratifiedKFold(${nFolds}) on grade × provider, own folds per seed (${result.seeds.join(", ")}); early stopping on an inner split of the training folds; ${ctx.config.settings.panda.epochs} epochs max; ensemble = mean of seeds' OOF probabilities`,
       n: ids.length,
       chance: { name: "κ of random predictions", value: 0 },
       metrics: [
