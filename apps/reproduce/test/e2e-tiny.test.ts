@@ -9,11 +9,11 @@ import { runCli } from "./cli-helpers";
 import { tempDir } from "./helpers";
 
 // The whole pipeline on @osfm/synth's `tiny` cohort. It synthesizes ~23 slides, extracts ConvNeXt-Tiny
-// features and pretrains: about 2.3 minutes on this 2-core machine (measured 137 s), more than the ~90 s
-// budget of a package's default suite, so it runs with OSFM_E2E=1 (or OSFM_LONG=1); CI should set OSFM_E2E=1.
-const LONG = process.env.OSFM_E2E === "1" || process.env.OSFM_LONG === "1";
+// features and pretrains: 1–2.3 minutes on this 2-core machine (62 s idle, 137 s under load). It is part of
+// the default suite (CI runs it); OSFM_E2E=0 skips it for quick local runs.
+const E2E = process.env.OSFM_E2E !== "0";
 
-describe.skipIf(!LONG)("end to end on the tiny synthetic cohort (OSFM_E2E=1)", () => {
+describe.skipIf(!E2E)("end to end on the tiny synthetic cohort", () => {
   it("runs every stage and leaves well-formed outputs", async () => {
     const ws = join(await tempDir(), "ws");
     const run = await runCli(["run", "--demo", "--preset", "tiny", "--workspace", ws, "--quiet"]);
