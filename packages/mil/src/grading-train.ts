@@ -52,7 +52,13 @@ export interface TrainGradingOptions {
 
 /** What {@link trainGrading} returns: the EMA model at its best validation epoch. */
 export interface TrainGradingResult {
+  /** The EMA weights at the best validation epoch (what the original evaluates with). */
   model: AttentionMil;
+  /** The trained (non-EMA) weights at the end of training. */
+  student: AttentionMil;
+  /** Optimizer steps taken. */
+  steps: number;
+  emaDecay: number;
   bestEpoch: number;
   bestScore: number;
   history: { epoch: number; trainLoss: number; validationScore: number }[];
@@ -103,7 +109,7 @@ export async function trainGrading(train: GradingSet, validation: GradingSet, me
     { seed, intraOpThreads: threads },
   );
   const stepsPerEpoch = Math.ceil(train.bags.length / batchSize);
-  const epochFactor = warmupCosine({ warmupSteps: warmupEpochs, totalSteps: epochs, warmupStartFactor: 0.1, minFactor: minLr / lr });
+  const epochFactor = warmupCosine({ warmupSteps: Math.min(warmupEpochs, epochs), totalSteps: epochs, warmupStartFactor: 0.1, minFactor: minLr / lr });
   const trainer = new Trainer(step, new AdamW(student.net.namedParameters(), { lr, weightDecay }), {
     maxGradNorm,
     schedule: (s) => epochFactor(Math.floor(s / stepsPerEpoch)),
@@ -146,5 +152,5 @@ export async function trainGrading(train: GradingSet, validation: GradingSet, me
   await student.release();
   await teacher.release();
   for (const [name, p] of teacher.net.namedParameters()) p.data.set(best.weights.get(name) as Float32Array);
-  return { model: teacher, bestEpoch: best.epoch, bestScore: best.score, history };
+  return { model: teacher, student, steps: trainer.optimizerSteps, emaDecay, bestEpoch: best.epoch, bestScore: best.score, history };
 }
