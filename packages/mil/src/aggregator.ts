@@ -1,7 +1,6 @@
-import { type Feed, loadWeights, saveWeights, Session, type SessionOptions } from "@osfm/nn";
+import type { Feed, SessionOptions } from "@osfm/nn";
 import { collateBags } from "./bag";
-import { readConfigMetadata } from "./config-metadata";
-import { weightsFingerprint } from "./fingerprint";
+import { loadConfiguredNet, ModelHandle } from "./model-handle";
 import { embeddingGraph, MilTransformerNet } from "./mil-transformer";
 import { DEFAULT_MIL_TRANSFORMER, type EmbeddingKind, type MilTransformerConfig, type SlideBag } from "./types";
 
@@ -27,12 +26,10 @@ const METADATA_KEY = "osfm.mil_transformer.config";
  * The slide aggregator as a user holds it: create or load weights, count parameters, embed slides.
  * `net` is the underlying {@link MilTransformerNet} for training code (@osfm/byol-mfr).
  */
-export class MILTransformer {
-  private session: Promise<Session> | undefined;
-  private constructor(
-    readonly net: MilTransformerNet,
-    private readonly sessionOptions: SessionOptions,
-  ) {}
+export class MILTransformer extends ModelHandle<MilTransformerConfig, MilTransformerNet> {
+  private constructor(net: MilTransformerNet, sessionOptions: SessionOptions) {
+    super(net, sessionOptions, METADATA_KEY);
+  }
 
   /** A freshly initialised aggregator (PyTorch initialisations, seeded). */
   static create(options: CreateMilTransformerOptions = {}): MILTransformer {
@@ -42,30 +39,8 @@ export class MILTransformer {
 
   /** Loads a checkpoint written by {@link MILTransformer.save} (or a PyTorch state dict with the same names). */
   static async load(path: string, options: { threads?: number; config?: Partial<MilTransformerConfig> } = {}): Promise<MILTransformer> {
-    const stored = await readConfigMetadata<MilTransformerConfig>(path, METADATA_KEY);
-    const net = new MilTransformerNet({ ...stored, ...options.config });
-    await loadWeights(net, path);
+    const net = await loadConfiguredNet(path, METADATA_KEY, (c: Partial<MilTransformerConfig>) => new MilTransformerNet(c), options.config);
     return new MILTransformer(net, { intraOpThreads: options.threads ?? 0 });
-  }
-
-  /** Architecture of this aggregator. */
-  get config(): MilTransformerConfig {
-    return this.net.config;
-  }
-
-  /** Number of scalar parameters (45,188,352 for the default configuration). */
-  get numParameters(): number {
-    return this.net.numParameters();
-  }
-
-  /** SHA-256 of the weights: recorded with every embedding so results name the checkpoint they came from. */
-  get fingerprint(): string {
-    return weightsFingerprint(this.net);
-  }
-
-  /** Writes the weights (PyTorch names) and the configuration to a safetensors file, atomically. */
-  async save(path: string, metadata: Record<string, string> = {}): Promise<void> {
-    await saveWeights(this.net, path, { ...metadata, [METADATA_KEY]: JSON.stringify(this.net.config) });
   }
 
   /** The slide embedding of one bag (eval mode): Float32Array [dim]. */
@@ -79,8 +54,7 @@ export class MILTransformer {
     const { output = "projector" } = options;
     const dim = this.net.config.dim;
     const batch = collateBags(bags, dim);
-    this.session ??= Session.create(embeddingGraph(this.net), this.sessionOptions);
-    const session = await this.session;
+    const session = await this.evalSession(() => embeddingGraph(this.net));
     const feeds: Record<string, Feed> = {
       x: { data: batch.x, dims: [batch.batch, batch.tokens, dim] },
       pos: { data: batch.pos, dims: [batch.batch, batch.tokens, 3] },
@@ -90,13 +64,6 @@ export class MILTransformer {
     const res = await session.run(feeds, [name]);
     const data = res[name]?.data as Float32Array;
     return bags.map((_, b) => data.slice(b * dim, (b + 1) * dim));
-  }
-
-  /** Frees the inference session (weights stay). */
-  async release(): Promise<void> {
-    const s = this.session;
-    this.session = undefined;
-    if (s) await (await s).release();
   }
 }
 

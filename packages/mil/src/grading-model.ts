@@ -1,7 +1,6 @@
-import { loadWeights, saveWeights, Session, type SessionOptions } from "@osfm/nn";
+import type { SessionOptions } from "@osfm/nn";
 import { AttentionMilNet, type AttentionMilConfig, gradingGraph } from "./attention-mil";
-import { readConfigMetadata } from "./config-metadata";
-import { weightsFingerprint } from "./fingerprint";
+import { loadConfiguredNet, ModelHandle } from "./model-handle";
 import { gradingFeeds } from "./grading-batch";
 import type { SlideBag } from "./types";
 
@@ -21,14 +20,12 @@ export function softmaxRows(logits: ArrayLike<number>, k: number): Float64Array 
 }
 
 /** The PANDA grading model as a user holds it: create, load, save, predict ISUP probabilities. */
-export class AttentionMil {
-  private session: Promise<Session> | undefined;
-  private constructor(
-    readonly net: AttentionMilNet,
-    private readonly sessionOptions: SessionOptions,
-  ) {}
+export class AttentionMil extends ModelHandle<AttentionMilConfig, AttentionMilNet> {
+  private constructor(net: AttentionMilNet, sessionOptions: SessionOptions) {
+    super(net, sessionOptions, METADATA_KEY);
+  }
 
-  /** A freshly initialised model (seeded PyTorch initialisations). */
+  /** A freshly initialised model (seeded PyTorch initialisations); 11,099,144 parameters by default. */
   static create(options: { seed?: number; config?: Partial<AttentionMilConfig>; threads?: number } = {}): AttentionMil {
     const { seed = 0, config = {}, threads = 0 } = options;
     return new AttentionMil(new AttentionMilNet(config, seed), { intraOpThreads: threads });
@@ -36,45 +33,18 @@ export class AttentionMil {
 
   /** Loads weights written by {@link AttentionMil.save} (or a PyTorch state dict with the reference names). */
   static async load(path: string, options: { threads?: number; config?: Partial<AttentionMilConfig> } = {}): Promise<AttentionMil> {
-    const stored = await readConfigMetadata<AttentionMilConfig>(path, METADATA_KEY);
-    const net = new AttentionMilNet({ ...stored, ...options.config });
-    await loadWeights(net, path);
+    const net = await loadConfiguredNet(path, METADATA_KEY, (c: Partial<AttentionMilConfig>) => new AttentionMilNet(c), options.config);
     return new AttentionMil(net, { intraOpThreads: options.threads ?? 0 });
-  }
-
-  get config(): AttentionMilConfig {
-    return this.net.config;
-  }
-
-  /** Number of scalar parameters (11,099,144 for the default configuration). */
-  get numParameters(): number {
-    return this.net.numParameters();
-  }
-
-  get fingerprint(): string {
-    return weightsFingerprint(this.net);
-  }
-
-  async save(path: string, metadata: Record<string, string> = {}): Promise<void> {
-    await saveWeights(this.net, path, { ...metadata, [METADATA_KEY]: JSON.stringify(this.net.config) });
   }
 
   /** Logits [n, numClasses] (row-major) for a batch of bags, in eval mode. */
   async logits(bags: readonly SlideBag[]): Promise<Float32Array> {
-    this.session ??= Session.create(gradingGraph(this.net), this.sessionOptions);
-    const res = await (await this.session).run(gradingFeeds(bags, this.net.config.dim), ["logits"]);
+    const res = await (await this.evalSession(() => gradingGraph(this.net))).run(gradingFeeds(bags, this.net.config.dim), ["logits"]);
     return res.logits?.data as Float32Array;
   }
 
   /** Class probabilities [n, numClasses] (row-major, float64). */
   async predictProba(bags: readonly SlideBag[]): Promise<Float64Array> {
     return softmaxRows(await this.logits(bags), this.net.config.numClasses);
-  }
-
-  /** Frees the inference session; call after the weights change in place (training) to see them. */
-  async release(): Promise<void> {
-    const s = this.session;
-    this.session = undefined;
-    if (s) await (await s).release();
   }
 }
