@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Slide } from "../src/types";
 import { repoRoot } from "./fixtures";
 
 /** What tooling/reference/wsi/openslide_dump.py prints for one slide. */
@@ -64,6 +65,22 @@ export function diffStats(a: Uint8Array, b: Uint8Array): { mean: number[]; max: 
   }
   const n = Math.max(1, a.length / 4);
   return { mean: sum.map((s) => s / n), max };
+}
+
+/**
+ * Reads every region with our reader and compares it with OpenSlide's pixels for the same region
+ * (`refRegions` from {@link openslideDump}); returns the worst per-channel mean and max |Δ|.
+ */
+export async function worstRegionDiff(slide: Slide, regions: readonly RegionTuple[], refRegions: OpenSlideDump["regions"]): Promise<{ worstMean: number; worstMax: number }> {
+  let worstMean = 0;
+  let worstMax = 0;
+  for (let i = 0; i < regions.length; i++) {
+    const [x, y, level, width, height] = regions[i] as RegionTuple;
+    const d = diffStats((await slide.readRegion({ x, y, level, width, height })).data, new Uint8Array(Buffer.from(refRegions[i]?.data ?? "", "base64")));
+    worstMean = Math.max(worstMean, ...d.mean);
+    worstMax = Math.max(worstMax, ...d.max);
+  }
+  return { worstMean, worstMax };
 }
 
 /** Seeded PRNG (mulberry32) so random positions are reproducible. */
