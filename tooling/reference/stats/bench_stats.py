@@ -4,7 +4,9 @@ Usage: bench_stats.py <task> <dir> <args…>; reads the inputs the TypeScript be
 (float64 / int32 little-endian .bin files) and prints one JSON line with the wall time.
   auroc-bootstrap <dir> <n> <k> <resamples>: RandomState(42).randint(0, n, n) resamples, macro OvR
       roc_auc_score on each (NaN if a class is missing), as NB07-style code does.
-  logreg-fit <dir> <n> <d> <k> <max_iter>: LogisticRegression(C=1, lbfgs, max_iter) fit.
+  logreg-fit <dir> <n> <d> <k> <max_iter>: LogisticRegression(C=1, lbfgs, max_iter) fit; reports n_iter, the
+      loss+gradient evaluations of SciPy's L-BFGS-B (nfev) and the BLAS threads in use (set OPENBLAS_NUM_THREADS
+      to choose them).
 """
 import json
 import os
@@ -13,7 +15,10 @@ import time
 import warnings
 
 import numpy as np
+import scipy.optimize
 import sklearn
+import sklearn.linear_model._logistic as sk_logistic
+from threadpoolctl import threadpool_info
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
@@ -40,9 +45,18 @@ elif task == "logreg-fit":
     n, d, k, max_iter = args
     X = np.fromfile(os.path.join(folder, "X.bin"), dtype="<f8").reshape(n, d)
     y = np.fromfile(os.path.join(folder, "y.bin"), dtype="<i4")
+    nfev = []
+
+    def counted_minimize(*a, **kw):
+        res = scipy.optimize.minimize(*a, **kw)
+        nfev.append(int(res.nfev))
+        return res
+
+    sk_logistic.optimize = type("counted", (), {"minimize": staticmethod(counted_minimize)})
+    blas_threads = max([p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] or [0])
     t0 = time.perf_counter()
     m = LogisticRegression(C=1.0, solver="lbfgs", max_iter=max_iter).fit(X, y)
     sec = time.perf_counter() - t0
-    print(json.dumps({"seconds": sec, "n_iter": int(m.n_iter_[0]), "train_accuracy": float((m.predict(X) == y).mean()), "sklearn": sklearn.__version__}))
+    print(json.dumps({"seconds": sec, "n_iter": int(m.n_iter_[0]), "nfev": sum(nfev), "blas_threads": blas_threads, "train_accuracy": float((m.predict(X) == y).mean()), "sklearn": sklearn.__version__}))
 else:
     raise SystemExit(f"unknown task {task}")

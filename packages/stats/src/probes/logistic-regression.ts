@@ -6,6 +6,7 @@ import { KernelPool } from "./kernel-pool";
 import { lbfgs, type Objective } from "./lbfgs";
 import { binaryObjective } from "./binary-objective";
 import { multinomialObjective } from "./logistic-objective";
+import { multinomialWasm } from "./logistic-wasm";
 import { checkModel, type ProbeJSON } from "./serial";
 
 /** Options of {@link LogisticRegression}. */
@@ -45,10 +46,14 @@ export class LogisticRegression {
   intercept: Float64Array = new Float64Array(0);
   /** Solver iterations of the last fit. */
   nIter = 0;
+  /** Loss+gradient evaluations of the last fit (line-search trials included). */
+  nEval = 0;
   /** Whether the last fit reached `tol`. */
   converged = false;
   /** Threads that evaluated the loss in the last fit (1 = main thread only). */
   threadsUsed = 1;
+  /** Whether the last multinomial fit evaluated the loss with the WebAssembly SIMD kernel (else scalar JS). */
+  simdUsed = false;
 
   constructor(options: LogisticRegressionOptions = {}) {
     const { C = 1, penalty = "l2", classWeight, maxIter, tol = 1e-8, threads = 0 } = options;
@@ -69,11 +74,13 @@ export class LogisticRegression {
     const l2 = penalty === "l2" ? 1 / C : 0;
     let swSum = 0;
     for (const w of sw) swSum += w;
-    const pool = !binary && threads > 0 && x.rows >= 1000 ? new KernelPool(x.data, d, k, yi, sw, swSum, threads + 1) : undefined;
+    const wasm = binary ? undefined : multinomialWasm(d, k);
+    const pool = !binary && threads > 0 && x.rows >= 1000 ? new KernelPool(x.data, d, k, yi, sw, swSum, threads + 1, wasm) : undefined;
     this.threadsUsed = pool?.threadCount ?? 1;
     try {
-      const objective = binary ? binaryObjective(x, yi, sw, l2) : multinomialObjective(x, yi, sw, k, l2, pool);
-      this.solve(objective, k, d, swSum, fitOptions.signal);
+      const multi = binary ? undefined : multinomialObjective(x, yi, sw, k, l2, pool, wasm);
+      this.simdUsed = multi?.simd ?? false;
+      this.solve(multi?.objective ?? binaryObjective(x, yi, sw, l2), k, d, swSum, fitOptions.signal);
     } finally {
       pool?.close();
     }
@@ -81,8 +88,13 @@ export class LogisticRegression {
     return this;
   }
 
-  private solve(objective: Objective, k: number, d: number, swSum: number, signal?: AbortSignal): void {
+  private solve(fg: Objective, k: number, d: number, swSum: number, signal?: AbortSignal): void {
     const { C, penalty, tol } = this.options;
+    this.nEval = 0;
+    const objective: Objective = (x, g) => {
+      this.nEval++;
+      return fg(x, g);
+    };
     const theta0 = new Float64Array(k * d + k);
     let theta: Float64Array;
     if (penalty === "l1") {

@@ -1,0 +1,201 @@
+import { I32, op, V128, wasmModule, type WasmFunction } from "./wasm-emit";
+
+/**
+ * WebAssembly SIMD (f64x2) kernels of the multinomial loss, emitted at run time for one padded shape:
+ * row stride S = dp·8 bytes (dp = d rounded up to even) and kp = k rounded up to even classes.
+ *  - scores(px, rows, pw, pz): Z[r, c] = x_r · w_c for `rows` (a multiple of 4) rows at byte address px,
+ *    weights [kp, dp] at pw; Z: [rows, kp] at pz. Tiles of 4 rows × 2 classes, lanes along the features.
+ *  - accumulate(px, rows, pz, pg): G[c, :] += Σ_r Z[r, c] · x_r, G: [kp, dp] at pg. Tiles of 2 classes × 4 rows.
+ * Padding (zero features, zero classes, zero rows with zero residuals) keeps every tile full.
+ */
+export function multinomialWasmBytes(d: number, k: number): Uint8Array {
+  const S = (d + (d & 1)) * 8;
+  const kp = k + (k & 1);
+  const Z = kp * 8;
+  const { localGet: get, localSet: set, localTee: tee, i32Const: cst } = op;
+  const add = (a: number, v: number[]): number[] => [...get(a), ...v, ...op.i32Add, ...set(a)];
+  const bump = (a: number, by: number): number[] => add(a, cst(by));
+  const fma = (acc: number, x: number, y: number): number[] => [...get(acc), ...get(x), ...get(y), ...op.f64x2Mul, ...op.f64x2Add, ...set(acc)];
+  const until = (a: number, end: number[]): number[] => [...get(a), ...end, ...op.i32Ne, ...op.brIf(0)];
+
+  // scores: params px 0, rows 1, pw 2, pz 3; i32 locals xend 4, wend 5, zr 6, wc 7, zc 8, j 9, pw_j 10, px_j 11;
+  // v128 locals acc 12..19 (acc[c·4 + r]), u 20, v 21, a 22
+  const acc = (c: number, r: number): number => 12 + c * 4 + r;
+  const jLoopS: number[] = [
+    ...op.loop,
+    ...get(7), ...get(9), ...op.i32Add, ...tee(10), ...op.v128Load(0), ...set(20),
+    ...get(10), ...op.v128Load(S), ...set(21),
+    ...get(0), ...get(9), ...op.i32Add, ...set(11),
+  ];
+  for (let r = 0; r < 4; r++) jLoopS.push(...get(11), ...op.v128Load(r * S), ...set(22), ...fma(acc(0, r), 20, 22), ...fma(acc(1, r), 21, 22));
+  jLoopS.push(...bump(9, 16), ...until(9, cst(S)), ...op.end);
+  const storeZ: number[] = [];
+  for (let c = 0; c < 2; c++) {
+    for (let r = 0; r < 4; r++) {
+      storeZ.push(...get(8), ...get(acc(c, r)), ...op.f64x2ExtractLane(0), ...get(acc(c, r)), ...op.f64x2ExtractLane(1), ...op.f64Add, ...op.f64Store(r * Z + c * 8));
+    }
+  }
+  const zeroAcc: number[] = [];
+  for (let a = 12; a < 20; a++) zeroAcc.push(...op.v128Zero, ...set(a));
+  const scores: WasmFunction = {
+    name: "scores",
+    params: [I32, I32, I32, I32],
+    results: [],
+    locals: [...new Array<number>(8).fill(I32), ...new Array<number>(11).fill(V128)],
+    body: [
+      ...get(1), ...cst(S), ...op.i32Mul, ...get(0), ...op.i32Add, ...set(4),
+      ...get(2), ...cst(kp * S), ...op.i32Add, ...set(5),
+      ...get(3), ...set(6),
+      ...op.loop,
+      ...get(2), ...set(7), ...get(6), ...set(8),
+      ...op.loop,
+      ...zeroAcc, ...cst(0), ...set(9),
+      ...jLoopS,
+      ...storeZ,
+      ...bump(8, 16), ...bump(7, 2 * S), ...until(7, get(5)),
+      ...op.end,
+      ...bump(6, 4 * Z), ...bump(0, 4 * S), ...until(0, get(4)),
+      ...op.end,
+    ],
+  };
+
+  // accumulate: params px 0, rows 1, pz 2, pg 3; i32 locals xend 4, gend 5, gc 6, zc 7, xr 8, zr 9, j 10, px_j 11,
+  // pg_j 12; v128 locals s 13..20 (s[c·4 + r] = splat Z[r, c]), ga 21, gb 22, a 23
+  const s = (c: number, r: number): number => 13 + c * 4 + r;
+  const splats: number[] = [];
+  for (let c = 0; c < 2; c++) for (let r = 0; r < 4; r++) splats.push(...get(9), ...op.f64Load(r * Z + c * 8), ...op.f64x2Splat, ...set(s(c, r)));
+  const jLoopA: number[] = [
+    ...op.loop,
+    ...get(8), ...get(10), ...op.i32Add, ...set(11),
+    ...get(6), ...get(10), ...op.i32Add, ...tee(12), ...op.v128Load(0), ...set(21),
+    ...get(12), ...op.v128Load(S), ...set(22),
+  ];
+  for (let r = 0; r < 4; r++) jLoopA.push(...get(11), ...op.v128Load(r * S), ...set(23), ...fma(21, s(0, r), 23), ...fma(22, s(1, r), 23));
+  jLoopA.push(...get(12), ...get(21), ...op.v128Store(0), ...get(12), ...get(22), ...op.v128Store(S));
+  jLoopA.push(...bump(10, 16), ...until(10, cst(S)), ...op.end);
+  const accumulate: WasmFunction = {
+    name: "accumulate",
+    params: [I32, I32, I32, I32],
+    results: [],
+    locals: [...new Array<number>(9).fill(I32), ...new Array<number>(11).fill(V128)],
+    body: [
+      ...get(1), ...cst(S), ...op.i32Mul, ...get(0), ...op.i32Add, ...set(4),
+      ...get(3), ...cst(kp * S), ...op.i32Add, ...set(5),
+      ...get(3), ...set(6), ...get(2), ...set(7),
+      ...op.loop,
+      ...get(0), ...set(8), ...get(7), ...set(9),
+      ...op.loop,
+      ...splats, ...cst(0), ...set(10),
+      ...jLoopA,
+      ...bump(8, 4 * S), ...bump(9, 4 * Z), ...until(8, get(4)),
+      ...op.end,
+      ...bump(6, 2 * S), ...bump(7, 16), ...until(6, get(5)),
+      ...op.end,
+    ],
+  };
+  return wasmModule([scores, accumulate]);
+}
+
+/** The part of the WebAssembly JS API used here (the package's type libraries declare no WebAssembly values). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (limits: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** Evaluates a row range: adds ∇ of Σ w·CE / Σw into `grad` and returns Σ w·CE (as {@link multinomialKernel}). */
+export type RowKernel = (theta: Float64Array, grad: Float64Array) => number;
+
+/**
+ * Instantiates the kernels of {@link multinomialWasmBytes} over rows [rowStart, rowEnd) of `data` (copied once,
+ * padded, into the instance's own memory) and returns the row-range evaluator; throws if WebAssembly SIMD or
+ * the memory is unavailable. The softmax runs in JS between the two kernels, on blocks of 32 rows.
+ * Self-contained (no imports or outer variables): its source text also runs inside worker threads.
+ */
+export function wasmRowKernel(
+  bytes: Uint8Array,
+  data: Float64Array,
+  d: number,
+  k: number,
+  yi: Int32Array,
+  sw: Float64Array,
+  swSum: number,
+  rowStart: number,
+  rowEnd: number,
+): (theta: Float64Array, grad: Float64Array) => number {
+  const B = 32;
+  const dp = d + (d & 1);
+  const kp = k + (k & 1);
+  const n = rowEnd - rowStart;
+  const np = Math.ceil(n / 4) * 4;
+  // memory layout in float64 slots: X [np, dp] | W [kp, dp] | G [kp, dp] | Z [B, kp]
+  const xBase = 0;
+  const wBase = np * dp;
+  const gBase = wBase + kp * dp;
+  const zBase = gBase + kp * dp;
+  const pages = Math.ceil(((zBase + B * kp) * 8) / 65536);
+  const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const memory = new wa.Memory({ initial: pages, maximum: pages });
+  const exports = new wa.Instance(new wa.Module(bytes), { env: { memory } }).exports as Record<string, (a: number, b: number, c: number, e: number) => void>;
+  const scores = exports.scores!;
+  const accumulate = exports.accumulate!;
+  const f = new Float64Array(memory.buffer);
+  for (let i = 0; i < n; i++) f.set(data.subarray((rowStart + i) * d, (rowStart + i + 1) * d), xBase + i * dp);
+  const off = k * d;
+  return (theta, grad) => {
+    for (let c = 0; c < k; c++) f.set(theta.subarray(c * d, (c + 1) * d), wBase + c * dp);
+    f.fill(0, gBase, zBase);
+    let loss = 0;
+    for (let i0 = 0; i0 < np; i0 += B) {
+      const nb = Math.min(B, np - i0);
+      scores((xBase + i0 * dp) * 8, nb, wBase * 8, zBase * 8);
+      for (let r = 0; r < nb; r++) {
+        // softmax of row r of Z in place → residuals (p − onehot)·w/Σw; adds the row's loss
+        const o = zBase + r * kp;
+        if (i0 + r >= n) {
+          f.fill(0, o, o + kp);
+          continue;
+        }
+        const row = rowStart + i0 + r;
+        let zmax = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < k; c++) {
+          const z = f[o + c]! + theta[off + c]!;
+          f[o + c] = z;
+          if (z > zmax) zmax = z;
+        }
+        let se = 0;
+        for (let c = 0; c < k; c++) {
+          const e = Math.exp(f[o + c]! - zmax);
+          f[o + c] = e;
+          se += e;
+        }
+        const w = sw[row]!;
+        const yc = yi[row]!;
+        loss += w * (Math.log(se) - Math.log(f[o + yc]!));
+        const scale = w / swSum;
+        for (let c = 0; c < k; c++) {
+          const res = (f[o + c]! / se - (c === yc ? 1 : 0)) * scale;
+          f[o + c] = res;
+          grad[off + c]! += res;
+        }
+        for (let c = k; c < kp; c++) f[o + c] = 0;
+      }
+      accumulate((xBase + i0 * dp) * 8, nb, zBase * 8, gBase * 8);
+    }
+    for (let c = 0; c < k; c++) {
+      const g = gBase + c * dp;
+      const t = c * d;
+      for (let j = 0; j < d; j++) grad[t + j]! += f[g + j]!;
+    }
+    return loss;
+  };
+}
+
+/** The kernels' module bytes for d features and k classes, or undefined where WebAssembly SIMD does not validate. */
+export function multinomialWasm(d: number, k: number): Uint8Array | undefined {
+  const wa = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wa) return undefined;
+  const bytes = multinomialWasmBytes(d, k);
+  return wa.validate(bytes) ? bytes : undefined;
+}
