@@ -38,6 +38,11 @@ export interface OpenSlideOptions {
   cacheBytes?: number;
   /** Decode worker threads; 0 decodes on the main thread. @default 0 */
   workers?: number;
+  /**
+   * Tiles decoded ahead, in one batch, of a read that scans a tile row left to right (at most a quarter
+   * of `cacheBytes` of tiles); 0 turns read-ahead off. Random reads are not affected. @default 32
+   */
+  readAheadTiles?: number;
 }
 
 /** An open whole-slide image. Only reads; segmentation, tiling and encoding live in other packages. */

@@ -5,11 +5,13 @@ import type { SlideLayout, TileSource } from "../formats/types";
 import { formatG17, formatShortest } from "../formats/format-number";
 import type { LevelInfo, Mpp, OpenSlideOptions, RegionRequest, RgbaImage, Slide, Vendor } from "../types";
 import { DecodePool } from "../worker-pool";
+import { ReadAhead } from "./read-ahead";
 import { readRegionPixels } from "./read-region";
 import { TileCache } from "./tile-cache";
 import { bestLevelForDownsample, thumbnailSize } from "./thumbnail-size";
 
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
+const DEFAULT_READ_AHEAD_TILES = 32;
 /** Largest region one call may request (pixels), so a bad request cannot exhaust memory. */
 const MAX_REGION_PIXELS = 2 ** 28;
 
@@ -26,10 +28,15 @@ export class LayoutSlide implements Slide {
   private readonly source: FileSource;
   private readonly cache: TileCache;
   private readonly pool: DecodePool | undefined;
+  private readonly readAhead = new ReadAhead();
+  private readonly readAheadTiles: number;
+  /** Read-ahead decodes still running (awaited by close). */
+  private readonly prefetching = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(source: FileSource, layout: SlideLayout, options: OpenSlideOptions = {}) {
-    const { cacheBytes = DEFAULT_CACHE_BYTES, workers = 0 } = options;
+    const { cacheBytes = DEFAULT_CACHE_BYTES, workers = 0, readAheadTiles = DEFAULT_READ_AHEAD_TILES } = options;
+    this.readAheadTiles = readAheadTiles;
     this.pool = workers > 0 ? new DecodePool(workers) : undefined;
     this.source = source;
     this.path = source.path;
@@ -99,19 +106,51 @@ export class LayoutSlide implements Slide {
     } catch (err) {
       return indices.map(() => Promise.reject(err));
     }
-    const pool = this.pool;
     const load = async (positions: number[]): Promise<(Uint8Array | null)[]> => {
-      const wanted = positions.map((p) => indices[p] as number);
-      const tiles = source.readTiles !== undefined && wanted.length > 1
-        ? await source.readTiles(wanted, { pool })
-        : await Promise.all(wanted.map((i) => source.readTile(i, { pool })));
+      const tiles = await this.loadTiles(source, positions.map((p) => indices[p] as number));
       return tiles.map((t) => t ?? null);
     };
     // Decodes are shared by concurrent readers, so one reader's abort must not cancel them: race instead.
-    return this.cache.getMany(indices.map((i) => `${level}/${i}`), load).map(async (shared) => {
+    const out = this.cache.getMany(indices.map((i) => `${level}/${i}`), load).map(async (shared) => {
       const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
       return tile ?? undefined;
     });
+    this.prefetch(level, source, indices);
+    return out;
+  }
+
+  /** Decodes tiles of one level, several per call when the source can. */
+  private loadTiles(source: TileSource, wanted: number[]): Promise<(Uint8Array | undefined)[]> {
+    const pool = this.pool;
+    return source.readTiles !== undefined && wanted.length > 1
+      ? source.readTiles(wanted, { pool })
+      : Promise.all(wanted.map((i) => source.readTile(i, { pool })));
+  }
+
+  /**
+   * Starts decoding, in the background and in one batch, the tiles ahead of a sequential scan (see
+   * ReadAhead). A tile that fails is left uncached, so its error surfaces only if it is read itself.
+   */
+  private prefetch(level: number, source: TileSource, indices: number[]): void {
+    const tileBytes = source.tileWidth * source.tileHeight * 4;
+    // a run must not push out of the cache the tiles it was read ahead for
+    const run = Math.min(this.readAheadTiles, Math.floor(this.cache.maxBytes / 4 / tileBytes));
+    const ahead = this.readAhead.next(level, source.tilesAcross, indices, run);
+    if (ahead.length === 0) return;
+    const loadAhead = async (positions: number[]): Promise<(Uint8Array | null | Error)[]> => {
+      const wanted = positions.map((p) => ahead[p] as number);
+      try {
+        return (await this.loadTiles(source, wanted)).map((t) => t ?? null);
+      } catch {
+        return Promise.all(wanted.map((i) => source.readTile(i, { pool: this.pool }).then(
+          (t) => t ?? null,
+          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+        )));
+      }
+    };
+    const done = Promise.allSettled(this.cache.getMany(ahead.map((i) => `${level}/${i}`), loadAhead));
+    this.prefetching.add(done);
+    void done.then(() => this.prefetching.delete(done));
   }
 
   async readAssociatedImage(name: string): Promise<RgbaImage> {
@@ -142,6 +181,9 @@ export class LayoutSlide implements Slide {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.readAhead.clear();
+    // let read-ahead decodes finish before the file and the workers go away
+    await Promise.all(this.prefetching);
     this.cache.clear();
     try {
       await this.pool?.close();

@@ -39,14 +39,14 @@ export async function readRegionPixels(
 }
 
 async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
-  const dest = new Uint8Array(w * h * 4);
   // OpenSlide: a negative origin becomes a whole-pixel offset trunc(−x / ds) and the read starts at 0.
   const offX = x < 0 ? Math.trunc(-x / ds) : 0;
   const offY = y < 0 ? Math.trunc(-y / ds) : 0;
-  if (offX >= w || offY >= h) return dest;
+  if (offX >= w || offY >= h) return new Uint8Array(w * h * 4);
   // (a negative coordinate is replaced by 0 even when the offset truncates to 0 pixels)
   const inner = await paintArea(level, ds, fetch, Math.max(x, 0), Math.max(y, 0), w - offX, h - offY);
   if (offX === 0 && offY === 0) return inner;
+  const dest = new Uint8Array(w * h * 4);
   const iw = w - offX;
   for (let r = 0; r < h - offY; r++) dest.set(inner.subarray(r * iw * 4, (r + 1) * iw * 4), ((r + offY) * w + offX) * 4);
   return dest;

@@ -45,10 +45,10 @@ export class TileCache {
 
   /**
    * Like {@link get} for several keys at once: hits and in-flight loads are reused, the remaining keys
-   * are loaded together by one `loadMany(positions)` call (positions index into `keys`).
-   * Returns one promise per key.
+   * are loaded together by one `loadMany(positions)` call (positions index into `keys`). An `Error` in
+   * its result fails that key only (nothing is cached for it). Returns one promise per key.
    */
-  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(Uint8Array | null)[]>): Promise<Uint8Array | null>[] {
+  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(Uint8Array | null | Error)[]>): Promise<Uint8Array | null>[] {
     const out: Promise<Uint8Array | null>[] = new Array(keys.length);
     const missing: number[] = [];
     keys.forEach((key, i) => {
@@ -71,6 +71,7 @@ export class TileCache {
           (values) => {
             this.pending.delete(key);
             const value = values[j] ?? null;
+            if (value instanceof Error) throw value;
             this.put(key, value);
             return value;
           },

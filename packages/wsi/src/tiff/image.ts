@@ -10,6 +10,8 @@ import { Compression, Photometric, Tag } from "./tags";
 
 /** Largest tile or strip decoded in one piece (pixels): bounds memory on corrupt or hostile files. */
 export const MAX_TILE_PIXELS = 2 ** 26;
+/** Largest single read that several back-to-back tiles are coalesced into (bytes). */
+const MAX_COALESCED_READ = 16 * 1024 * 1024;
 
 /**
  * One raster of a TIFF (a pyramid level or an associated image), tiled or stripped.
@@ -95,6 +97,46 @@ export class TiffImage {
     return this.tiff.source.read(offset, length, `tile ${index}`);
   }
 
+  /**
+   * Compressed bytes of several tiles (undefined for missing ones). Tiles stored back to back in the
+   * file (as in a row of most slides) are read with one positioned read per contiguous run.
+   */
+  async readRawMany(indices: number[]): Promise<(Uint8Array | undefined)[]> {
+    const out: (Uint8Array | undefined)[] = indices.map(() => undefined);
+    const order = indices.map((_, k) => k).filter((k) => (this.byteCounts[indices[k] as number] ?? 0) > 0 && (this.offsets[indices[k] as number] ?? 0) > 0);
+    order.sort((p, q) => (this.offsets[indices[p] as number] as number) - (this.offsets[indices[q] as number] as number));
+    const reads: Promise<void>[] = [];
+    for (let g = 0; g < order.length;) {
+      const first = indices[order[g] as number] as number;
+      const start = this.offsets[first] as number;
+      let end = start + (this.byteCounts[first] as number);
+      let h = g + 1;
+      for (; h < order.length; h++) {
+        const i = indices[order[h] as number] as number;
+        const o = this.offsets[i] as number;
+        // contiguous (or overlapping), and the run stays a modest read
+        if (o > end || o + (this.byteCounts[i] as number) - start > MAX_COALESCED_READ) break;
+        end = Math.max(end, o + (this.byteCounts[i] as number));
+      }
+      const members = order.slice(g, h);
+      if (members.length === 1) {
+        const k = members[0] as number;
+        reads.push(this.readRaw(indices[k] as number).then((r) => { out[k] = r; }));
+      } else {
+        reads.push(this.tiff.source.read(start, end - start, `tiles ${indices[members[0] as number]}…`).then((buf) => {
+          for (const k of members) {
+            const i = indices[k] as number;
+            const o = (this.offsets[i] as number) - start;
+            out[k] = buf.subarray(o, o + (this.byteCounts[i] as number));
+          }
+        }));
+      }
+      g = h;
+    }
+    await Promise.all(reads);
+    return out;
+  }
+
   /** Decodes tile `index` into RGBA `tileWidth × tileHeight` (undefined for a missing tile). */
   async readTileRgba(index: number, options: TileReadOptions = {}): Promise<Uint8Array | undefined> {
     const raw = await this.readRaw(index);
@@ -110,7 +152,7 @@ export class TiffImage {
     if (this.compression !== Compression.Jpeg || !this.tiled || indices.length < 2 || options.pool !== undefined || !isBuiltinCodec(this.compression)) {
       return Promise.all(indices.map((i) => this.readTileRgba(i, options)));
     }
-    const raws = await Promise.all(indices.map((i) => this.readRaw(i)));
+    const raws = await this.readRawMany(indices);
     const present = raws.flatMap((r, k) => (r === undefined ? [] : [k]));
     const rgb = this.photometric === Photometric.Rgb && this.samplesPerPixel >= 3;
     const stream = stackJpegTiles(present.map((k) => raws[k] as Uint8Array), this.jpegTables, rgb, this.tileWidth, this.tileHeight);

@@ -84,7 +84,23 @@ function rgbFast(data: Uint8Array, ch: number, out: Uint8Array, pixels: number):
     return out;
   }
   const o32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
-  for (let i = 0, s = 0; i < pixels; i++, s += 3) {
+  let i = 0;
+  let s = 0;
+  if (data.byteOffset % 4 === 0) {
+    // four pixels (three 32-bit words of RGB) at a time
+    const d32 = new Uint32Array(data.buffer, data.byteOffset, (pixels * 3) >> 2);
+    for (const n = pixels & ~3; i < n; i += 4, s += 3) {
+      const w0 = d32[s] as number;
+      const w1 = d32[s + 1] as number;
+      const w2 = d32[s + 2] as number;
+      o32[i] = (w0 | 0xff000000) >>> 0;
+      o32[i + 1] = ((w0 >>> 24) | (w1 << 8) | 0xff000000) >>> 0;
+      o32[i + 2] = ((w1 >>> 16) | (w2 << 16) | 0xff000000) >>> 0;
+      o32[i + 3] = ((w2 >>> 8) | 0xff000000) >>> 0;
+    }
+    s *= 4;
+  }
+  for (; i < pixels; i++, s += 3) {
     o32[i] = ((data[s] as number) | ((data[s + 1] as number) << 8) | ((data[s + 2] as number) << 16) | 0xff000000) >>> 0;
   }
   return out;

@@ -1,0 +1,176 @@
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSlide, writeSlide, WsiError, type Slide } from "../src/index";
+import { FileSource } from "../src/io/file-source";
+import { ReadAhead } from "../src/slide/read-ahead";
+import { readTiff } from "../src/tiff/ifd";
+import { TiffImage } from "../src/tiff/image";
+import { fixture, haveFixtures } from "./fixtures";
+import { testPicture } from "./helpers/tiff-builder";
+
+const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-readahead-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const W = 2600;
+const H = 700;
+const file = path.join(dir, "scan.svs");
+beforeAll(async () => {
+  const full = testPicture(W, H);
+  await writeSlide(file, {
+    width: W,
+    height: H,
+    readRegion(x, y, w, h) {
+      const out = new Uint8Array(w * h * 3);
+      for (let r = 0; r < h && y + r < H; r++) {
+        const n = Math.max(0, Math.min(w, W - x));
+        out.set(full.subarray(((y + r) * W + x) * 3, ((y + r) * W + x + n) * 3), r * w * 3);
+      }
+      return out;
+    },
+  }, { format: "svs", compression: "jpeg", quality: 80, tileSize: 256 });
+});
+
+/** Every 256 × 256 level-0 region on a 256 grid, row by row, left to right (the benchmark's scan). */
+function scan(slide: Slide, step = 256): [number, number][] {
+  const { width, height } = slide.levels[0] as { width: number; height: number };
+  const out: [number, number][] = [];
+  for (let y = 0; y + 256 <= height; y += step) for (let x = 0; x + 256 <= width; x += step) out.push([x, y]);
+  return out;
+}
+
+/** Bytes the slide's tile cache holds (to see that read-ahead decoded tiles nobody asked for yet). */
+const cachedBytes = (slide: Slide): number => (slide as unknown as { cache: { size: number } }).cache.size;
+
+describe("ReadAhead", () => {
+  it("names a run ahead of a left-to-right scan, the next run at half way, and nothing for random reads", () => {
+    const ra = new ReadAhead();
+    expect(ra.next(0, 100, [0], 8)).toEqual([]); // first read of the row
+    expect(ra.next(0, 100, [1], 8)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]); // sequential: one run ahead
+    expect(ra.next(0, 100, [2], 8)).toEqual([]);
+    expect(ra.next(0, 100, [5], 8)).toEqual([]); // jumps forward by more than one column: not sequential
+    expect(ra.next(0, 100, [6], 8)).toEqual([7, 8, 9, 10, 11, 12, 13, 14]); // schedule restarted after the jump
+    expect(ra.next(0, 100, [7], 8)).toEqual([]);
+    expect(ra.next(0, 100, [8], 8)).toEqual([]);
+    expect(ra.next(0, 100, [9, 10], 8)).toEqual([]);
+    expect(ra.next(0, 100, [10, 11], 8)).toEqual([15, 16, 17, 18, 19, 20, 21, 22]); // ≤ half a run left ahead
+    // two rows at once (a region straddling tile rows), clipped at the row end; other levels are separate
+    expect(ra.next(1, 10, [6, 7, 16, 17], 8)).toEqual([]);
+    expect(ra.next(1, 10, [7, 8, 17, 18], 8)).toEqual([9, 19]);
+    expect(ra.next(1, 10, [8, 9, 18, 19], 8)).toEqual([]);
+    // random reads on a wide level
+    const random = new ReadAhead();
+    let extra = 0;
+    for (let k = 0; k < 500; k++) {
+      const c = (k * 7919) % 150;
+      const r = (k * 104729) % 100;
+      extra += random.next(0, 157, [r * 157 + c, r * 157 + c + 1], 32).length;
+    }
+    expect(extra).toBe(0);
+    expect(new ReadAhead().next(0, 100, [1], 1)).toEqual([]); // run < 2: off
+  });
+});
+
+describe("sequential read-ahead in readRegion", () => {
+  it("returns exactly the pixels of the plain path, for tile-aligned and straddling scans", async () => {
+    const files = haveFixtures ? [file, fixture("aperio_CMU-1-Small-Region.svs")] : [file];
+    for (const f of files) {
+      const plain = await openSlide(f, { readAheadTiles: 0 });
+      const ahead = await openSlide(f);
+      const readBoth = async (x: number, y: number, width: number, height: number) => {
+        const a = await ahead.readRegion({ x, y, level: 0, width, height });
+        const b = await plain.readRegion({ x, y, level: 0, width, height });
+        expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)), `${f} ${x},${y}`).toBe(0);
+      };
+      for (const [x, y] of scan(ahead)) await readBoth(x, y, 256, 256);
+      // a second pass with straddling, overlapping regions (CMU's tiles are 240 wide) and a short row
+      for (const [x, y] of scan(ahead, 200)) await readBoth(x + 30, y + 17, 256, 256);
+      await plain.close();
+      await ahead.close();
+    }
+  });
+
+  it("decodes tiles ahead of a scan (and not ahead of random reads), within the cache budget", async () => {
+    const tileBytes = 256 * 256 * 4;
+    const slide = await openSlide(file);
+    await slide.readRegion({ x: 0, y: 0, level: 0, width: 256, height: 256 });
+    await slide.readRegion({ x: 256, y: 0, level: 0, width: 256, height: 256 });
+    await slide.close(); // waits for the read-ahead run
+    const scanning = await openSlide(file);
+    await scanning.readRegion({ x: 0, y: 256, level: 0, width: 256, height: 256 });
+    await scanning.readRegion({ x: 256, y: 256, level: 0, width: 256, height: 256 });
+    // the last two tiles of the row come from the run read ahead (waits for it)
+    await scanning.readRegion({ x: 2304, y: 256, level: 0, width: 256, height: 256 });
+    // 2 tiles read, the rest of the row (11 tiles across) decoded ahead in one run
+    expect(cachedBytes(scanning)).toBe(11 * tileBytes);
+    await scanning.close();
+    const random = await openSlide(file);
+    for (const [x, y] of [[900, 300], [100, 20], [1700, 400], [40, 200]] as const) await random.readRegion({ x, y, level: 0, width: 224, height: 224 });
+    expect(cachedBytes(random)).toBeLessThanOrEqual(4 * 4 * tileBytes);
+    await random.close();
+    // a cache of 4 tiles leaves no room for a run: no read-ahead
+    const small = await openSlide(file, { cacheBytes: 4 * tileBytes });
+    for (const [x, y] of scan(small).slice(0, 6)) await small.readRegion({ x, y, level: 0, width: 256, height: 256 });
+    expect(cachedBytes(small)).toBeLessThanOrEqual(4 * tileBytes);
+    await small.close();
+  });
+
+  it("an aborted read rejects with ABORTED while its tile is being read ahead; the scan then goes on", async () => {
+    const plain = await openSlide(file, { readAheadTiles: 0 });
+    const slide = await openSlide(file);
+    await slide.readRegion({ x: 0, y: 0, level: 0, width: 256, height: 256 });
+    await slide.readRegion({ x: 256, y: 0, level: 0, width: 256, height: 256 }); // starts the run ahead
+    const before = new AbortController();
+    before.abort();
+    await expect(slide.readRegion({ x: 512, y: 0, level: 0, width: 256, height: 256, signal: before.signal })).rejects.toMatchObject({ code: "ABORTED", path: file });
+    const during = new AbortController();
+    const p = slide.readRegion({ x: 768, y: 0, level: 0, width: 256, height: 256, signal: during.signal });
+    during.abort(); // the tile is still being decoded in the run ahead
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WsiError);
+    expect((err as WsiError).code).toBe("ABORTED");
+    for (const x of [512, 768, 1024]) {
+      const a = await slide.readRegion({ x, y: 0, level: 0, width: 256, height: 256 });
+      const b = await plain.readRegion({ x, y: 0, level: 0, width: 256, height: 256 });
+      expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data))).toBe(0);
+    }
+    await slide.close();
+    await plain.close();
+  });
+
+  it("a corrupt tile ahead of the scan fails only the read that needs it", async () => {
+    const bad = path.join(dir, "bad-tile.svs");
+    const { copyFileSync } = await import("node:fs");
+    copyFileSync(file, bad);
+    const src = await FileSource.open(bad);
+    const tiff = await readTiff(src);
+    const image = new TiffImage(tiff, tiff.ifds[0] as (typeof tiff.ifds)[number]);
+    const offset = image.offsets[5] as number;
+    await src.close();
+    const fd = openSync(bad, "r+");
+    writeSync(fd, new Uint8Array(16).fill(0x5a), 0, 16, offset); // tile 5 no longer starts with SOI
+    closeSync(fd);
+    const slide = await openSlide(bad);
+    for (let tx = 0; tx < 5; tx++) await slide.readRegion({ x: tx * 256, y: 0, level: 0, width: 256, height: 256 });
+    await expect(slide.readRegion({ x: 5 * 256, y: 0, level: 0, width: 256, height: 256 })).rejects.toMatchObject({ code: "DECODE_FAILED" });
+    const next = await slide.readRegion({ x: 6 * 256, y: 0, level: 0, width: 256, height: 256 });
+    expect(next.data[3]).toBe(255);
+    await slide.close();
+  });
+});
+
+describe("TiffImage.readRawMany", () => {
+  it("coalesced reads return the bytes of one read per tile, in the order asked", async () => {
+    const src = await FileSource.open(file);
+    const tiff = await readTiff(src);
+    const image = new TiffImage(tiff, tiff.ifds[0] as (typeof tiff.ifds)[number]);
+    const indices = [3, 4, 5, 6, 0, 25, 24, 1, 12];
+    const many = await image.readRawMany(indices);
+    for (const [k, i] of indices.entries()) {
+      const one = await image.readRaw(i);
+      expect(Buffer.compare(Buffer.from(many[k] as Uint8Array), Buffer.from(one as Uint8Array)), `tile ${i}`).toBe(0);
+    }
+    await src.close();
+  });
+});
