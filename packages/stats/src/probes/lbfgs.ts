@@ -7,6 +7,13 @@ export interface LbfgsOptions {
   maxIter?: number;
   /** Stop when max |∇f| ≤ tol. @default 1e-8 */
   tol?: number;
+  /**
+   * Also stop when the relative decrease (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, ftolFloor) ≤ ftol, SciPy
+   * L-BFGS-B's `ftol` (factr·eps) test. @default 0 (off)
+   */
+  ftol?: number;
+  /** Floor of the denominator of the `ftol` test (SciPy's is 1; 1/s for an objective scaled by 1/s). @default 1 */
+  ftolFloor?: number;
   /** Number of correction pairs kept. @default 10 */
   memory?: number;
   /** Aborts between iterations (throws the signal's reason). */
@@ -38,7 +45,7 @@ const maxAbs = (a: Float64Array): number => {
  * convex objectives of the probes.
  */
 export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const { maxIter = 1000, tol = 1e-8, memory = 10, signal } = options;
+  const { maxIter = 1000, tol = 1e-8, ftol = 0, ftolFloor = 1, memory = 10, signal } = options;
   const n = x0.length;
   let x: Float64Array = Float64Array.from(x0);
   let g: Float64Array = new Float64Array(n);
@@ -113,6 +120,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {
       // no measurable progress left in double precision
       break;
     }
+    if (ftol > 0 && fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), ftolFloor)) break;
   }
   return { x, f, iterations: iter, converged: gmax <= tol, gradMax: gmax };
 }

@@ -21,6 +21,12 @@ export interface LogisticRegressionOptions {
   maxIter?: number;
   /** Stop when the largest gradient (or prox-gradient step) component of the mean loss is ≤ tol. @default 1e-8 */
   tol?: number;
+  /**
+   * L-BFGS only: also stop when one iteration decreases the objective by ≤ ftol relative to its value: SciPy
+   * L-BFGS-B's test on scikit-learn's summed objective (its default 2.2e-9 is what scikit-learn 1.2's lbfgs
+   * uses), so the same value stops by the same rule. @default 0 (off: stop on `tol` or `maxIter` only)
+   */
+  ftol?: number;
   /** Extra worker threads for the multinomial loss (≥ 3 classes, ≥ 1,000 rows); 0 = main thread only. @default 0 */
   threads?: number;
 }
@@ -56,10 +62,11 @@ export class LogisticRegression {
   simdUsed = false;
 
   constructor(options: LogisticRegressionOptions = {}) {
-    const { C = 1, penalty = "l2", classWeight, maxIter, tol = 1e-8, threads = 0 } = options;
+    const { C = 1, penalty = "l2", classWeight, maxIter, tol = 1e-8, ftol = 0, threads = 0 } = options;
     if (!(C > 0)) throw new StatsInputError(`LogisticRegression: C must be > 0, got ${C}`, "INVALID");
+    if (!(ftol >= 0)) throw new StatsInputError(`LogisticRegression: ftol must be ≥ 0, got ${ftol}`, "INVALID");
     if (!(Number.isInteger(threads) && threads >= 0)) throw new StatsInputError(`LogisticRegression: threads must be an integer ≥ 0, got ${threads}`, "INVALID");
-    this.options = { C, penalty, classWeight, maxIter, tol, threads };
+    this.options = { C, penalty, classWeight, maxIter, tol, ftol, threads };
   }
 
   /** Fits on rows X (n×d) and integer labels y; `signal` aborts between solver iterations. */
@@ -89,7 +96,7 @@ export class LogisticRegression {
   }
 
   private solve(fg: Objective, k: number, d: number, swSum: number, signal?: AbortSignal): void {
-    const { C, penalty, tol } = this.options;
+    const { C, penalty, tol, ftol } = this.options;
     this.nEval = 0;
     const objective: Objective = (x, g) => {
       this.nEval++;
@@ -103,7 +110,7 @@ export class LogisticRegression {
       this.nIter = r.iterations;
       this.converged = r.converged;
     } else {
-      const r = lbfgs(objective, theta0, { maxIter: this.options.maxIter ?? 1000, tol, signal });
+      const r = lbfgs(objective, theta0, { maxIter: this.options.maxIter ?? 1000, tol, ftol, ftolFloor: 1 / swSum, signal });
       theta = r.x;
       this.nIter = r.iterations;
       this.converged = r.converged;
