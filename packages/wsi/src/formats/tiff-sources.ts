@@ -1,5 +1,6 @@
 import { WsiError } from "../errors";
 import type { TiffImage } from "../tiff/image";
+import { expandRgb } from "../tiff/to-rgba";
 import type { RgbaImage } from "../types";
 import type { AssociatedSource, TileReadOptions, TileSource } from "./types";
 
@@ -17,26 +18,30 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
     tilesDown: image.tilesDown,
     readTile: async (index, options) => {
       const tile = await image.readTileRgba(index, options);
-      if (tile !== undefined) clipTile(tile, image, index, size);
-      return tile;
+      return tile === undefined ? undefined : clipTile(tile, image, index, size);
     },
     readTiles: async (indices, options) => {
-      const tiles = await image.readTilesRgba(indices, options);
-      tiles.forEach((tile, k) => { if (tile !== undefined) clipTile(tile, image, indices[k] as number, size); });
-      return tiles;
+      const tiles = await image.readTiles(indices, options);
+      return tiles.map((tile, k) => (tile === undefined ? undefined : clipTile(tile, image, indices[k] as number, size)));
     },
   };
 }
 
-/** Makes the part of an edge tile that lies beyond the image transparent, as OpenSlide does. */
-export function clipTile(tile: Uint8Array, image: TiffImage, index: number, size: { width: number; height: number } = image): void {
+/**
+ * Makes the part of an edge tile that lies beyond the image transparent, as OpenSlide does (in place;
+ * an opaque RGB tile that needs it is expanded to RGBA first). Returns the tile.
+ */
+export function clipTile(tile: Uint8Array, image: TiffImage, index: number, size: { width: number; height: number } = image): Uint8Array {
   const { tileWidth: tw, tileHeight: th } = image;
   const x0 = (index % image.tilesAcross) * tw;
   const y0 = Math.floor(index / image.tilesAcross) * th;
   const vw = Math.max(0, Math.min(tw, size.width - x0));
   const vh = Math.max(0, Math.min(th, size.height - y0));
+  if (vw === tw && vh === th) return tile;
+  if (tile.length === tw * th * 3) tile = expandRgb(tile, tw * th);
   if (vw < tw) for (let y = 0; y < vh; y++) tile.fill(0, (y * tw + vw) * 4, (y + 1) * tw * 4);
   if (vh < th) tile.fill(0, vh * tw * 4);
+  return tile;
 }
 
 /** Largest associated image decoded whole (pixels). */

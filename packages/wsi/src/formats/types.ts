@@ -16,9 +16,12 @@ export interface TileSource {
   tileHeight: number;
   tilesAcross: number;
   tilesDown: number;
-  /** Decoded RGBA of tile `index` (`tileWidth × tileHeight`), undefined when the file has no data for it. */
+  /**
+   * Decoded RGBA of tile `index` (`tileWidth × tileHeight × 4` bytes), undefined when the file has no
+   * data for it. A tile may also be given as opaque RGB (`tileWidth × tileHeight × 3` bytes).
+   */
   readTile(index: number, options?: TileReadOptions): Promise<Uint8Array | undefined>;
-  /** Optional: several tiles at once (e.g. JPEG tiles decoded in one call); same results as readTile. */
+  /** Optional: several tiles at once (e.g. JPEG tiles decoded in one call); same pixels as readTile. */
   readTiles?(indices: number[], options?: TileReadOptions): Promise<(Uint8Array | undefined)[]>;
 }
 

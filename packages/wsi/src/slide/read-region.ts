@@ -1,4 +1,5 @@
 import type { TileSource } from "../formats/types";
+import { expandRgb, rgbToRgba } from "../tiff/to-rgba";
 import { paintTileFiltered, premultiply, unpremultiply } from "./paint";
 
 /**
@@ -91,20 +92,27 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
       const ox = tx * tw - lx;
       const oy = ty * th - ly;
       if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
-      else paintTileFiltered(dest, w, h, premultiply(tile), tw, th, ox, oy);
+      else paintTileFiltered(dest, w, h, premultiply(tile.length === tw * th * 3 ? expandRgb(tile, tw * th) : tile), tw, th, ox, oy);
     }
   }
   if (!integral) unpremultiply(dest);
   return dest;
 }
 
-/** Integer placement: tiles do not overlap, so OVER onto transparent is a plain copy of the visible part. */
+/**
+ * Integer placement: tiles do not overlap, so OVER onto transparent is a plain copy of the visible part
+ * (converted to RGBA on the way for an opaque RGB tile).
+ */
 function copyTile(dest: Uint8Array, w: number, h: number, tile: Uint8Array, tw: number, th: number, ox: number, oy: number): void {
   const x0 = Math.max(0, ox);
   const x1 = Math.min(w, ox + tw);
   const y0 = Math.max(0, oy);
   const y1 = Math.min(h, oy + th);
   if (x1 <= x0 || y1 <= y0) return;
+  if (tile.length === tw * th * 3) {
+    for (let yy = y0; yy < y1; yy++) rgbToRgba(tile, ((yy - oy) * tw + (x0 - ox)) * 3, dest, (yy * w + x0) * 4, x1 - x0);
+    return;
+  }
   for (let yy = y0; yy < y1; yy++) {
     const s = ((yy - oy) * tw + (x0 - ox)) * 4;
     dest.set(tile.subarray(s, s + (x1 - x0) * 4), (yy * w + x0) * 4);

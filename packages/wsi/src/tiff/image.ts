@@ -4,7 +4,7 @@ import { type DecodeTask, runDecodeTask } from "../decode-task";
 import type { TileReadOptions } from "../formats/types";
 import { decodeJpegStream } from "../codecs/jpeg";
 import { stackJpegTiles } from "../codecs/jpeg-stack";
-import { toRgba } from "./to-rgba";
+import { expandRgb, toRgba } from "./to-rgba";
 import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
 import { Compression, Photometric, Tag } from "./tags";
 
@@ -149,6 +149,15 @@ export class TiffImage {
    * (see jpeg-stack.ts), anything else tile by tile. Same results as {@link readTileRgba}.
    */
   async readTilesRgba(indices: number[], options: TileReadOptions = {}): Promise<(Uint8Array | undefined)[]> {
+    const pixels = this.tileWidth * this.tileHeight;
+    return (await this.readTiles(indices, options)).map((t) => (t !== undefined && t.length === pixels * 3 ? expandRgb(t, pixels) : t));
+  }
+
+  /**
+   * Like {@link readTilesRgba}, but a tile decoded as opaque RGB (3-component JPEG) is returned as is,
+   * `tileWidth × tileHeight × 3` bytes, so the region painter converts only the pixels it needs.
+   */
+  async readTiles(indices: number[], options: TileReadOptions = {}): Promise<(Uint8Array | undefined)[]> {
     if (this.compression !== Compression.Jpeg || !this.tiled || indices.length < 2 || options.pool !== undefined || !isBuiltinCodec(this.compression)) {
       return Promise.all(indices.map((i) => this.readTileRgba(i, options)));
     }
@@ -169,6 +178,8 @@ export class TiffImage {
     const layout = { tileWidth: this.tileWidth, tileHeight: this.tileHeight, photometric: this.photometric, samplesPerPixel: this.samplesPerPixel, bitsPerSample: this.bitsPerSample, predictor: this.predictor, extraSamples: this.extraSamples };
     const bytes = this.tileWidth * this.tileHeight * pixels.channels;
     present.forEach((k, n) => {
+      // a copy, so a cached tile does not keep the whole batch's buffer alive
+      if (pixels.channels === 3) { out[k] = pixels.data.slice(n * bytes, (n + 1) * bytes); return; }
       const data = pixels.data.subarray(n * bytes, (n + 1) * bytes);
       out[k] = toRgba({ data, width: this.tileWidth, height: this.tileHeight, channels: pixels.channels, colorReady: true }, layout, this.tiff.source.path);
     });

@@ -71,37 +71,54 @@ export function toRgba(p: DecodedPixels, layout: SampleLayout, path: string): Ui
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** RGB(A) display samples → RGBA through 32-bit stores (the common JPEG / JPEG 2000 case). */
+/** RGB(A) display samples → RGBA (the common JPEG / JPEG 2000 case). */
 function rgbFast(data: Uint8Array, ch: number, out: Uint8Array, pixels: number): Uint8Array {
   if (ch === 4) {
     out.set(data.subarray(0, pixels * 4));
     return out;
   }
-  if (!littleEndian) {
-    for (let i = 0, s = 0; i < pixels; i++, s += 3) {
-      out[i * 4] = data[s] as number; out[i * 4 + 1] = data[s + 1] as number; out[i * 4 + 2] = data[s + 2] as number; out[i * 4 + 3] = 255;
+  rgbToRgba(data, 0, out, 0, pixels);
+  return out;
+}
+
+/** An opaque RGB tile (`pixels × 3` bytes) as RGBA. */
+export function expandRgb(rgb: Uint8Array, pixels: number): Uint8Array {
+  return rgbToRgba(rgb, 0, new Uint8Array(pixels * 4), 0, pixels);
+}
+
+/**
+ * Converts `n` RGB pixels starting at byte `s` of `src` to opaque RGBA at byte `d` of `dst` (`d` a
+ * multiple of 4): 32-bit stores, and four pixels (three 32-bit loads) at a time once `s` is aligned.
+ */
+export function rgbToRgba(src: Uint8Array, s: number, dst: Uint8Array, d: number, n: number): Uint8Array {
+  if (!littleEndian || (dst.byteOffset + d) % 4 !== 0) {
+    for (let i = 0; i < n; i++, s += 3, d += 4) {
+      dst[d] = src[s] as number; dst[d + 1] = src[s + 1] as number; dst[d + 2] = src[s + 2] as number; dst[d + 3] = 255;
     }
-    return out;
+    return dst;
   }
-  const o32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+  const o32 = new Uint32Array(dst.buffer, dst.byteOffset + d, n);
   let i = 0;
-  let s = 0;
-  if (data.byteOffset % 4 === 0) {
-    // four pixels (three 32-bit words of RGB) at a time
-    const d32 = new Uint32Array(data.buffer, data.byteOffset, (pixels * 3) >> 2);
-    for (const n = pixels & ~3; i < n; i += 4, s += 3) {
-      const w0 = d32[s] as number;
-      const w1 = d32[s + 1] as number;
-      const w2 = d32[s + 2] as number;
+  for (; i < n && (src.byteOffset + s) % 4 !== 0; i++, s += 3) {
+    o32[i] = ((src[s] as number) | ((src[s + 1] as number) << 8) | ((src[s + 2] as number) << 16) | 0xff000000) >>> 0;
+  }
+  if (n - i >= 4) {
+    const w = (src.byteOffset + s) >> 2;
+    const quads = (n - i) >> 2;
+    const d32 = new Uint32Array(src.buffer, 0, w + quads * 3);
+    for (let q = 0, k = w; q < quads; q++, i += 4, k += 3) {
+      const w0 = d32[k] as number;
+      const w1 = d32[k + 1] as number;
+      const w2 = d32[k + 2] as number;
       o32[i] = (w0 | 0xff000000) >>> 0;
       o32[i + 1] = ((w0 >>> 24) | (w1 << 8) | 0xff000000) >>> 0;
       o32[i + 2] = ((w1 >>> 16) | (w2 << 16) | 0xff000000) >>> 0;
       o32[i + 3] = ((w2 >>> 8) | 0xff000000) >>> 0;
     }
-    s *= 4;
+    s += quads * 12;
   }
-  for (; i < pixels; i++, s += 3) {
-    o32[i] = ((data[s] as number) | ((data[s + 1] as number) << 8) | ((data[s + 2] as number) << 16) | 0xff000000) >>> 0;
+  for (; i < n; i++, s += 3) {
+    o32[i] = ((src[s] as number) | ((src[s + 1] as number) << 8) | ((src[s + 2] as number) << 16) | 0xff000000) >>> 0;
   }
-  return out;
+  return dst;
 }
