@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { multinomialKernel } from "./logistic-kernel";
-import { wasmRowKernel, type RowKernel } from "./logistic-wasm";
+import { wasmRowKernel, type RowKernel, type WasmKernelCode } from "./logistic-wasm";
 
 /**
  * Worker threads that evaluate the multinomial loss on row chunks of shared data, so one objective
@@ -23,7 +23,7 @@ export class KernelPool {
   /** Whether every thread runs the WebAssembly SIMD kernel. */
   readonly simd: boolean;
 
-  constructor(data: Float64Array, readonly d: number, readonly k: number, yi: Int32Array, sw: Float64Array, readonly swSum: number, threads: number, wasm?: Uint8Array) {
+  constructor(data: Float64Array, readonly d: number, readonly k: number, yi: Int32Array, sw: Float64Array, readonly swSum: number, threads: number, wasm?: WasmKernelCode) {
     const n = yi.length;
     const share = <T extends Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
       const out = make(new SharedArrayBuffer(a.byteLength));
@@ -132,7 +132,7 @@ for (;;) {
 }
 
 /** The row-range evaluator of one thread: the WebAssembly SIMD kernel if `wasm` instantiates, else the scalar one. */
-export function rowKernel(data: Float64Array, d: number, k: number, yi: Int32Array, sw: Float64Array, swSum: number, r0: number, r1: number, wasm?: Uint8Array): { evaluate: RowKernel; simd: boolean } {
+export function rowKernel(data: Float64Array, d: number, k: number, yi: Int32Array, sw: Float64Array, swSum: number, r0: number, r1: number, wasm?: WasmKernelCode): { evaluate: RowKernel; simd: boolean } {
   if (wasm) {
     try {
       return { evaluate: wasmRowKernel(wasm, data, d, k, yi, sw, swSum, r0, r1), simd: true };

@@ -42,7 +42,9 @@ const shapes: [n: number, d: number, k: number][] = [[1, 1, 3], [5, 2, 3], [7, 5
 
 describe("multinomial loss kernels vs a naive reference (odd n, d, k; sample weights; row ranges)", () => {
   it("the module validates (WebAssembly SIMD is available on Node ≥ 20)", () => {
-    expect(multinomialWasm(33, 31)).toBeInstanceOf(Uint8Array);
+    const code = multinomialWasm(33, 31);
+    expect(code?.bytes).toBeInstanceOf(Uint8Array);
+    expect(code?.dp).toBe(34);
   });
   for (const [n, d, k] of shapes) {
     it(`${n}×${d}×${k}: WebAssembly SIMD and scalar kernels, all rows and rows [1, n−1)`, () => {

@@ -1,6 +1,6 @@
 import type { Dense } from "./dense";
 import type { Objective } from "./lbfgs";
-import type { RowKernel } from "./logistic-wasm";
+import type { RowKernel, WasmKernelCode } from "./logistic-wasm";
 import { KernelPool, rowKernel } from "./kernel-pool";
 
 /**
@@ -10,7 +10,7 @@ import { KernelPool, rowKernel } from "./kernel-pool";
  * With `pool`, rows are split across worker threads; otherwise the main thread evaluates all rows, with the
  * WebAssembly SIMD kernel when `wasm` (from {@link multinomialWasm}) instantiates.
  */
-export function multinomialObjective(X: Dense, yi: Int32Array, sw: Float64Array, k: number, l2: number, pool?: KernelPool, wasm?: Uint8Array): { objective: Objective; simd: boolean } {
+export function multinomialObjective(X: Dense, yi: Int32Array, sw: Float64Array, k: number, l2: number, pool?: KernelPool, wasm?: WasmKernelCode): { objective: Objective; simd: boolean } {
   const { rows: n, cols: d, data } = X;
   let swSum = 0;
   for (const w of sw) swSum += w;

@@ -1,18 +1,29 @@
 import { I32, op, V128, wasmModule, type WasmFunction } from "./wasm-emit";
 
+/** A kernel module and the padded row width (features) it was emitted for. */
+export interface WasmKernelCode {
+  bytes: Uint8Array;
+  dp: number;
+}
+
+/** f64x2 steps per inner-loop iteration (features padded to a multiple of 2·UNROLL); 2 measured no faster than 1. */
+const UNROLL = 1;
+
 /**
  * WebAssembly SIMD (f64x2) kernels of the multinomial loss, emitted at run time for one padded shape:
- * row stride S = dp·8 bytes (dp = d rounded up to even) and kp = k rounded up to even classes.
+ * row stride S = dp·8 bytes (dp = d rounded up to a multiple of 2·UNROLL) and kp = k rounded up to even classes.
  *  - scores(px, rows, pw, pz): Z[r, c] = x_r · w_c for `rows` (a multiple of 4) rows at byte address px,
  *    weights [kp, dp] at pw; Z: [rows, kp] at pz. Tiles of 4 rows × 2 classes, lanes along the features.
  *  - accumulate(px, rows, pz, pg): G[c, :] += Σ_r Z[r, c] · x_r, G: [kp, dp] at pg. Tiles of 2 classes × 4 rows.
  * Padding (zero features, zero classes, zero rows with zero residuals) keeps every tile full.
  */
-export function multinomialWasmBytes(d: number, k: number): Uint8Array {
-  const S = (d + (d & 1)) * 8;
+export function multinomialWasmBytes(d: number, k: number): WasmKernelCode {
+  const U = UNROLL;
+  const dp = Math.ceil(d / (2 * U)) * 2 * U;
+  const S = dp * 8;
   const kp = k + (k & 1);
   const Z = kp * 8;
-  const { localGet: get, localSet: set, localTee: tee, i32Const: cst } = op;
+  const { localGet: get, localSet: set, i32Const: cst } = op;
   const add = (a: number, v: number[]): number[] => [...get(a), ...v, ...op.i32Add, ...set(a)];
   const bump = (a: number, by: number): number[] => add(a, cst(by));
   const fma = (acc: number, x: number, y: number): number[] => [...get(acc), ...get(x), ...get(y), ...op.f64x2Mul, ...op.f64x2Add, ...set(acc)];
@@ -21,14 +32,12 @@ export function multinomialWasmBytes(d: number, k: number): Uint8Array {
   // scores: params px 0, rows 1, pw 2, pz 3; i32 locals xend 4, wend 5, zr 6, wc 7, zc 8, j 9, pw_j 10, px_j 11;
   // v128 locals acc 12..19 (acc[c·4 + r]), u 20, v 21, a 22
   const acc = (c: number, r: number): number => 12 + c * 4 + r;
-  const jLoopS: number[] = [
-    ...op.loop,
-    ...get(7), ...get(9), ...op.i32Add, ...tee(10), ...op.v128Load(0), ...set(20),
-    ...get(10), ...op.v128Load(S), ...set(21),
-    ...get(0), ...get(9), ...op.i32Add, ...set(11),
-  ];
-  for (let r = 0; r < 4; r++) jLoopS.push(...get(11), ...op.v128Load(r * S), ...set(22), ...fma(acc(0, r), 20, 22), ...fma(acc(1, r), 21, 22));
-  jLoopS.push(...bump(9, 16), ...until(9, cst(S)), ...op.end);
+  const jLoopS: number[] = [...op.loop, ...get(7), ...get(9), ...op.i32Add, ...set(10), ...get(0), ...get(9), ...op.i32Add, ...set(11)];
+  for (let u = 0; u < U; u++) {
+    jLoopS.push(...get(10), ...op.v128Load(16 * u), ...set(20), ...get(10), ...op.v128Load(S + 16 * u), ...set(21));
+    for (let r = 0; r < 4; r++) jLoopS.push(...get(11), ...op.v128Load(r * S + 16 * u), ...set(22), ...fma(acc(0, r), 20, 22), ...fma(acc(1, r), 21, 22));
+  }
+  jLoopS.push(...bump(9, 16 * U), ...until(9, cst(S)), ...op.end);
   const storeZ: number[] = [];
   for (let c = 0; c < 2; c++) {
     for (let r = 0; r < 4; r++) {
@@ -64,15 +73,13 @@ export function multinomialWasmBytes(d: number, k: number): Uint8Array {
   const s = (c: number, r: number): number => 13 + c * 4 + r;
   const splats: number[] = [];
   for (let c = 0; c < 2; c++) for (let r = 0; r < 4; r++) splats.push(...get(9), ...op.f64Load(r * Z + c * 8), ...op.f64x2Splat, ...set(s(c, r)));
-  const jLoopA: number[] = [
-    ...op.loop,
-    ...get(8), ...get(10), ...op.i32Add, ...set(11),
-    ...get(6), ...get(10), ...op.i32Add, ...tee(12), ...op.v128Load(0), ...set(21),
-    ...get(12), ...op.v128Load(S), ...set(22),
-  ];
-  for (let r = 0; r < 4; r++) jLoopA.push(...get(11), ...op.v128Load(r * S), ...set(23), ...fma(21, s(0, r), 23), ...fma(22, s(1, r), 23));
-  jLoopA.push(...get(12), ...get(21), ...op.v128Store(0), ...get(12), ...get(22), ...op.v128Store(S));
-  jLoopA.push(...bump(10, 16), ...until(10, cst(S)), ...op.end);
+  const jLoopA: number[] = [...op.loop, ...get(8), ...get(10), ...op.i32Add, ...set(11), ...get(6), ...get(10), ...op.i32Add, ...set(12)];
+  for (let u = 0; u < U; u++) {
+    jLoopA.push(...get(12), ...op.v128Load(16 * u), ...set(21), ...get(12), ...op.v128Load(S + 16 * u), ...set(22));
+    for (let r = 0; r < 4; r++) jLoopA.push(...get(11), ...op.v128Load(r * S + 16 * u), ...set(23), ...fma(21, s(0, r), 23), ...fma(22, s(1, r), 23));
+    jLoopA.push(...get(12), ...get(21), ...op.v128Store(16 * u), ...get(12), ...get(22), ...op.v128Store(S + 16 * u));
+  }
+  jLoopA.push(...bump(10, 16 * U), ...until(10, cst(S)), ...op.end);
   const accumulate: WasmFunction = {
     name: "accumulate",
     params: [I32, I32, I32, I32],
@@ -93,7 +100,7 @@ export function multinomialWasmBytes(d: number, k: number): Uint8Array {
       ...op.end,
     ],
   };
-  return wasmModule([scores, accumulate]);
+  return { bytes: wasmModule([scores, accumulate]), dp };
 }
 
 /** The part of the WebAssembly JS API used here (the package's type libraries declare no WebAssembly values). */
@@ -114,7 +121,7 @@ export type RowKernel = (theta: Float64Array, grad: Float64Array) => number;
  * Self-contained (no imports or outer variables): its source text also runs inside worker threads.
  */
 export function wasmRowKernel(
-  bytes: Uint8Array,
+  code: WasmKernelCode,
   data: Float64Array,
   d: number,
   k: number,
@@ -125,7 +132,7 @@ export function wasmRowKernel(
   rowEnd: number,
 ): (theta: Float64Array, grad: Float64Array) => number {
   const B = 32;
-  const dp = d + (d & 1);
+  const { bytes, dp } = code;
   const kp = k + (k & 1);
   const n = rowEnd - rowStart;
   const np = Math.ceil(n / 4) * 4;
@@ -192,10 +199,10 @@ export function wasmRowKernel(
   };
 }
 
-/** The kernels' module bytes for d features and k classes, or undefined where WebAssembly SIMD does not validate. */
-export function multinomialWasm(d: number, k: number): Uint8Array | undefined {
+/** The kernels' module for d features and k classes, or undefined where WebAssembly SIMD does not validate. */
+export function multinomialWasm(d: number, k: number): WasmKernelCode | undefined {
   const wa = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wa) return undefined;
-  const bytes = multinomialWasmBytes(d, k);
-  return wa.validate(bytes) ? bytes : undefined;
+  const code = multinomialWasmBytes(d, k);
+  return wa.validate(code.bytes) ? code : undefined;
 }
