@@ -4,6 +4,7 @@ import { add } from "../ops/elementwise.js";
 import { fullLike } from "../ops/shape-ops.js";
 import type { GradRule } from "./helpers.js";
 import { elementwiseRules } from "./rules-elementwise.js";
+import { chainRules } from "./rules-fused.js";
 import { linalgRules } from "./rules-linalg.js";
 import { nnRules } from "./rules-nn.js";
 import { reduceRules } from "./rules-reduce.js";
@@ -54,19 +55,33 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
     useful.push(n);
     for (const t of n.inputs) if (t && depends.has(t)) needed.add(t);
   }
+  const uses = new Map<Tensor, number>();
+  for (const n of nodes) for (const t of n.inputs) if (t) uses.set(t, (uses.get(t) ?? 0) + 1);
+  for (const o of g.outputs) uses.set(o.tensor, (uses.get(o.tensor) ?? 0) + 1);
   const grads = new Map<Tensor, Tensor>([[loss, fullLike(loss, 1)]]);
+  const accumulate = (t: Tensor, gi: Tensor) => {
+    const prev = grads.get(t);
+    grads.set(t, prev ? add(prev, gi) : gi);
+  };
   for (const n of useful) {
     const gy = n.outputs.map((o) => grads.get(o) ?? null);
     if (gy.every((x) => x === null)) continue;
+    // a chain first → n whose link only n reads: one rule straight to first's input (first is then skipped)
+    const link = n.inputs[0];
+    const first = link?.producer;
+    const chain = first && chainRules.get(`${first.op}>${n.op}`);
+    const src = first?.inputs[0];
+    if (chain && link && src && gy[0] && uses.get(link) === 1 && !grads.has(link) && !g.stopGradients.has(link) && needed.has(src) && depends.has(src)) {
+      accumulate(src, chain(first, n, gy[0]));
+      continue;
+    }
     const rule = rules.get(n.op);
     if (!rule) throw new Error(`grad: no gradient rule for ONNX op ${n.op} (node ${n.name}); see registerGradRule`);
     const needs = n.inputs.map((t) => !!t && needed.has(t) && depends.has(t));
     const gx = rule(n, gy, needs);
     n.inputs.forEach((t, i) => {
       const gi = gx[i];
-      if (!t || !gi || !needs[i]) return;
-      const prev = grads.get(t);
-      grads.set(t, prev ? add(prev, gi) : gi);
+      if (t && gi && needs[i]) accumulate(t, gi);
     });
   }
   return wrt.map((t) => grads.get(t) ?? fullLike(t, 0));

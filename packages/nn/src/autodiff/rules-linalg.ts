@@ -25,7 +25,10 @@ const matmulRule: GradRule = (n, [gy], need) => {
     const nOut = gy.shape[gy.rank - 1];
     if (b.rank === 2 && a.rank > 2 && typeof k === "number" && typeof nOut === "number") {
       // one GEMM over all rows instead of a batched product then a sum
-      gb = matmul(swapLast(reshape(a, [-1, k])), reshape(gy, [-1, nOut]));
+      const [a2, gy2] = [reshape(a, [-1, k]), reshape(gy, [-1, nOut])];
+      // b = wᵀ (Linear): compute dw = gyᵀ·a directly, so the Transpose rule's transpose cancels
+      // this one instead of materialising a weight-sized transpose every step
+      gb = b.producer?.op === "Transpose" ? swapLast(matmul(swapLast(gy2), a2)) : matmul(swapLast(a2), gy2);
     } else gb = sumTo(matmul(swapLast(a), gy), b);
   }
   return [ga, gb];

@@ -1,4 +1,4 @@
-import type { Tensor } from "../graph/graph.js";
+import type { Node, Tensor } from "../graph/graph.js";
 import { add, div, exp, mul, sqrt, sub, where } from "../ops/elementwise.js";
 import { reduceMean, reduceSum } from "../ops/reduce.js";
 import { attrInt, constValues, type GradRule, inp, out } from "./helpers.js";
@@ -38,12 +38,19 @@ const layerNormRule: GradRule = (n, [gy], need) => {
   return [gx, gs, gb];
 };
 
-/** Dropout: the saved mask times 1/(1 − p). */
+/** 1/(1 − p) of a Dropout node (its ratio input is a constant). */
+export function dropoutScale(n: Node): number {
+  const [p] = constValues(n.inputs[1], "Dropout");
+  return 1 / (1 - (p ?? 0.5));
+}
+
+/**
+ * Dropout: the saved mask times 1/(1 − p), as where(mask, gy·s, 0) (onnxruntime folds the scale
+ * into a MatMul that produced gy).
+ */
 const dropoutRule: GradRule = (n, [gy]) => {
   if (!gy) return [null, null, null];
-  const [p] = constValues(n.inputs[1], "Dropout");
-  const mask = out(n, 1);
-  return [mul(gy, where(mask, 1 / (1 - (p ?? 0.5)), gy.graph.scalar(0, gy.dtype))), null, null];
+  return [where(out(n, 1), mul(gy, dropoutScale(n)), gy.graph.scalar(0, gy.dtype)), null, null];
 };
 
 /** Gradient rules of Softmax, LogSoftmax, LayerNormalization and Dropout. */

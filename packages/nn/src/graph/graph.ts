@@ -85,6 +85,11 @@ export class Graph {
   readonly stopGradients = new Set<Tensor>();
   /** Number of random ops created so far (each gets a distinct seed). */
   randomOps = 0;
+  /**
+   * Nodes emitted whenever their inputs are, though no output reads them (see `dropout`: they keep
+   * onnxruntime from deleting a Dropout whose mask nothing else reads).
+   */
+  readonly keepAlive = new Set<Node>();
 
   constructor(options: GraphOptions = {}) {
     const { params = "inputs", training = false, name = "osfm", seed = 0, paramDtype = "float32" } = options;

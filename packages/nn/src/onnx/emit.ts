@@ -1,5 +1,5 @@
 import protobuf from "protobufjs";
-import type { Graph, Tensor } from "../graph/graph.js";
+import type { Graph, Node, Tensor } from "../graph/graph.js";
 import { type Attr, type ConstTensor, ONNX_DTYPE, type Shape } from "../graph/types.js";
 import { ONNX_PROTO } from "./schema.js";
 
@@ -61,20 +61,64 @@ export interface EmitOptions {
   metadata?: Record<string, string>;
 }
 
+/**
+ * The nodes that an output depends on, in graph order. Gradient rules may leave a node unused
+ * (e.g. a transpose cancelled by the transpose of its result); onnxruntime would still run it.
+ */
+export function liveNodes(graph: Graph): Node[] {
+  const needed = new Set<Tensor>(graph.outputs.map((o) => o.tensor));
+  const live = new Set<Node>();
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i] as Node;
+    if (!n.outputs.some((t) => needed.has(t))) continue;
+    live.add(n);
+    for (const t of n.inputs) if (t) needed.add(t);
+  }
+  const available = (t: Tensor | null) => !t?.producer || live.has(t.producer);
+  return graph.nodes.filter((n) => live.has(n) || (graph.keepAlive.has(n) && n.inputs.every(available)));
+}
+
+/**
+ * Drops the Identity that `Graph.output` inserts to give a computed tensor its output name, and
+ * names the tensor itself so (onnxruntime copies through such an Identity when the tensor has other
+ * readers, e.g. a gradient also summed into the gradient norm).
+ */
+function withoutOutputCopies(graph: Graph, nodes: Node[]): { nodes: Node[]; rename: Map<Tensor, string> } {
+  const rename = new Map<Tensor, string>();
+  const dropped = new Set<Node>();
+  const outputs = new Set(graph.outputs.map((o) => o.tensor));
+  for (const o of graph.outputs) {
+    const id = o.tensor.producer;
+    const src = id?.op === "Identity" ? id.inputs[0] : undefined;
+    if (!id || !src?.producer || outputs.has(src) || rename.has(src)) continue;
+    rename.set(src, o.name);
+    rename.set(o.tensor, o.name);
+    dropped.add(id);
+  }
+  return { nodes: nodes.filter((n) => !dropped.has(n)), rename };
+}
+
 /** Serialises a graph as an ONNX ModelProto (IR 9, opset 20 plus com.microsoft 1 when used). */
 export function toOnnxBytes(graph: Graph, options: EmitOptions = {}): Uint8Array {
   const { producer = "@osfm/nn", metadata = {} } = options;
   const R = onnxRoot();
-  const nodes = graph.nodes.map((n) => ({
+  const { nodes: live, rename } = withoutOutputCopies(graph, liveNodes(graph));
+  const nameOf = (t: Tensor) => rename.get(t) ?? t.name;
+  const nodes = live.map((n) => ({
     name: n.name,
     op_type: n.op,
     domain: n.domain,
-    input: n.inputs.map((t) => t?.name ?? ""),
-    output: n.outputs.map((t) => t.name),
+    input: n.inputs.map((t) => (t ? nameOf(t) : "")),
+    output: n.outputs.map(nameOf),
     attribute: Object.entries(n.attrs).map(([k, v]) => encodeAttr(k, v)),
   }));
-  const initializer = [...graph.initializers].map(([name, t]) => tensorProto(name, t));
-  const domains = new Set(graph.nodes.map((n) => n.domain).filter((d) => d !== ""));
+  const used = new Set(live.flatMap((n) => n.inputs.map((t) => (t ? nameOf(t) : ""))));
+  for (const o of graph.outputs) used.add(o.tensor.name);
+  // constants only dead nodes read are left out (parameters always stay)
+  const initializer = [...graph.initializers]
+    .filter(([name]) => used.has(name) || graph.paramTensors.has(name))
+    .map(([name, t]) => tensorProto(name, t));
+  const domains = new Set(nodes.map((n) => n.domain).filter((d) => d !== ""));
   const model = {
     ir_version: IR_VERSION,
     producer_name: producer,

@@ -1,5 +1,5 @@
 import { ShapeError } from "../errors.js";
-import type { Tensor } from "../graph/graph.js";
+import type { Node, Tensor } from "../graph/graph.js";
 import { attr, dimsCompatible, normAxis } from "../graph/shape.js";
 import type { Dim } from "../graph/types.js";
 
@@ -83,5 +83,18 @@ export function dropout(x: Tensor, p: number): Tensor {
     { dtype: x.dtype, shape: x.shape },
     { dtype: "bool", shape: x.shape },
   ], { seed: attr.int(seed) });
+  keepMaskRead(outs[1] as Tensor);
   return outs[0] as Tensor;
+}
+
+/**
+ * onnxruntime's inference build deletes a Dropout node whose mask output nothing reads, even in
+ * training mode (dropout silently off, e.g. when no gradient needs the mask). A one-element slice
+ * of the mask, emitted whenever the Dropout is, keeps it: `mask` is a Dropout's second output.
+ */
+export function keepMaskRead(mask: Tensor): void {
+  const g = mask.graph;
+  const r = mask.rank;
+  const [first] = g.addNode("Slice", [mask, g.int64s(new Array(r).fill(0)), g.int64s(new Array(r).fill(1))], [{ dtype: "bool", shape: new Array(r).fill(1) }]);
+  g.keepAlive.add((first as Tensor).producer as Node);
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from "../graph/graph.js";
 import { attr } from "../graph/shape.js";
 import { mul } from "./elementwise.js";
+import { keepMaskRead } from "./nn-ops.js";
 import { concat, shapeOf, slice } from "./shape-ops.js";
 
 /**
@@ -21,5 +22,6 @@ export function stochasticDepth(x: Tensor, p: number): Tensor {
     { dtype: x.dtype, shape: ones.shape },
     { dtype: "bool", shape: ones.shape },
   ], { seed: attr.int(seed) });
+  keepMaskRead(noise?.producer?.outputs[1] as Tensor);
   return mul(x, noise as Tensor);
 }

@@ -45,6 +45,15 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
     throw new ShapeError("Transpose", [x.shape], `perm [${p.join(", ")}] is not a permutation of ${x.rank} axes`);
   }
+  const inner = x.producer?.op === "Transpose" ? x.producer : undefined;
+  const src = inner?.inputs[0];
+  if (inner && src) {
+    // transpose of a transpose: one permutation of the source (none when they cancel)
+    const a = inner.attrs.perm;
+    const q = a?.kind === "ints" ? a.value : src.shape.map((_, i) => src.rank - 1 - i);
+    const composed = p.map((i) => q[i] as number);
+    return composed.every((v, i) => v === i) ? src : transpose(src, composed);
+  }
   const shape = p.map((i) => x.shape[i] as Dim);
   return x.graph.addNode("Transpose", [x], [{ dtype: x.dtype, shape }], { perm: attr.ints(p) })[0] as Tensor;
 }

@@ -1,0 +1,81 @@
+// Profiles one training step of the bench's aggregator with onnxruntime's profiler and prints the
+// time per op type and the slowest nodes:
+//   node --conditions=@osfm/source --import tsx bench/profile.ts   (sizes as in bench/index.ts)
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { LayerNorm, Module, TrainStep, TransformerEncoder, TransformerEncoderLayer, maskedMaxPool, mlp, mul, reduceMean, sub, toOnnxBytes, type Tensor } from "@osfm/nn";
+
+const env = (k: string, dflt: number) => Number(process.env[`OSFM_BENCH_${k}`] ?? dflt);
+const [layers, d, heads, ffn, tokens, threads] = [env("LAYERS", 6), env("D", 768), env("HEADS", 8), env("FFN", 3072), env("TOKENS", 1600), env("THREADS", 2)];
+
+class Aggregator extends Module {
+  readonly encoder = this.registerModule("encoder", new TransformerEncoder(() => new TransformerEncoderLayer(d, heads, { dimFeedforward: ffn, normFirst: true, dropout: 0.1 }), layers));
+  readonly norm = this.registerModule("norm", new LayerNorm(d));
+  readonly proj = this.registerModule("proj", mlp([d, d, d]));
+  forward(x: Tensor, pad: Tensor): Tensor {
+    return this.proj.forward(maskedMaxPool(this.norm.forward(this.encoder.forward(x, pad)), pad));
+  }
+}
+const model = new Aggregator();
+const step = await TrainStep.create(model, (g) => {
+  const diff = sub(model.forward(g.input("x", [1, "T", d]), g.input("pad", [1, "T"], "bool")), g.input("target", [1, d]));
+  return { loss: reduceMean(mul(diff, diff), [0, 1]) };
+}, { intraOpThreads: threads });
+await step.release();
+const prefix = join(tmpdir(), `osfm-nn-profile-${process.pid}`);
+const session = await ort.InferenceSession.create(toOnnxBytes(step.graph), {
+  intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all", executionMode: "sequential",
+  enableProfiling: true, profileFilePrefix: prefix,
+  ...(process.env.OSFM_PROFILE_OPTIMIZED ? { optimizedModelFilePath: process.env.OSFM_PROFILE_OPTIMIZED } : {}),
+});
+const feeds: Record<string, ort.Tensor> = {
+  x: new ort.Tensor("float32", Float32Array.from({ length: tokens * d }, () => Math.random() - 0.5), [1, tokens, d]),
+  pad: new ort.Tensor("bool", new Uint8Array(tokens), [1, tokens]),
+  target: new ort.Tensor("float32", Float32Array.from({ length: d }, () => Math.random()), [1, d]),
+};
+for (const [name, p] of step.graph.paramObjects) feeds[name] = new ort.Tensor("float32", p.data, [...p.shape]);
+const runs = env("PROFILE_RUNS", 2);
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  await session.run(feeds);
+  console.log(`run ${i}: ${(performance.now() - t0).toFixed(0)} ms`);
+}
+session.endProfiling();
+await session.release();
+const dir = dirname(prefix);
+const found = readdirSync(dir).find((f) => f.startsWith(basename(prefix)) && f.endsWith(".json"));
+if (!found) throw new Error(`no profile written under ${prefix}*`);
+const file = join(dir, found);
+interface Ev { cat: string; name: string; dur: number; args?: { op_name?: string; input_type_shape?: unknown; output_type_shape?: unknown } }
+const events = JSON.parse(readFileSync(file, "utf8")) as Ev[];
+rmSync(file);
+const runEvents = events.filter((e) => e.cat === "Session" && e.name === "model_run");
+const last = runEvents.length; // aggregate all measured runs except the first
+const nodes = events.filter((e) => e.cat === "Node" && e.name.endsWith("_kernel_time"));
+const perRun = nodes.length / last;
+const measured = nodes.slice(perRun); // drop the warm-up run
+const byOp = new Map<string, number>();
+const byNode = new Map<string, number>();
+const byShape = new Map<string, { us: number; count: number }>();
+for (const e of measured) {
+  const op = e.args?.op_name ?? "?";
+  byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
+  const key = `${op} ${JSON.stringify(e.args?.input_type_shape)} -> ${JSON.stringify(e.args?.output_type_shape)}`;
+  const sh = byShape.get(key) ?? { us: 0, count: 0 };
+  sh.us += e.dur;
+  sh.count++;
+  byShape.set(key, sh);
+  byNode.set(`${op} ${e.name.replace(/_kernel_time$/, "")}`, (byNode.get(`${op} ${e.name.replace(/_kernel_time$/, "")}`) ?? 0) + e.dur);
+}
+const n = last - 1;
+const total = [...byOp.values()].reduce((a, b) => a + b, 0) / n;
+console.log(`kernels per run: ${perRun}, kernel time per run: ${(total / 1000).toFixed(0)} ms, model_run: ${runEvents.slice(1).map((e) => (e.dur / 1000).toFixed(0)).join(", ")} ms`);
+for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1])) console.log(`${op.padEnd(28)} ${(us / n / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / n / total).toFixed(1).padStart(5)}%`);
+console.log("-- by op and shapes (count per run)");
+for (const [key, { us, count }] of [...byShape].sort((a, b) => b[1].us - a[1].us).slice(0, env("PROFILE_TOP", 40))) {
+  console.log(`${(us / n / 1000).toFixed(1).padStart(8)} ms  x${count / n}  ${key}`);
+}
+console.log("-- slowest nodes");
+for (const [name, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, env("PROFILE_TOP", 40))) console.log(`${(us / n / 1000).toFixed(1).padStart(8)} ms  ${name}`);
