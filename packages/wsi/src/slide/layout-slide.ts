@@ -12,6 +12,8 @@ import { bestLevelForDownsample, thumbnailSize } from "./thumbnail-size";
 
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 const DEFAULT_READ_AHEAD_TILES = 32;
+/** Fewest tiles worth a batch of their own when a read-ahead run is split. */
+const MIN_BATCH = 8;
 /** Largest region one call may request (pixels), so a bad request cannot exhaust memory. */
 const MAX_REGION_PIXELS = 2 ** 28;
 
@@ -128,15 +130,21 @@ export class LayoutSlide implements Slide {
   }
 
   /**
-   * Starts decoding, in the background and in one batch, the tiles ahead of a sequential scan (see
+   * Starts decoding, in the background and a few batched calls, the tiles ahead of a sequential scan (see
    * ReadAhead). A tile that fails is left uncached, so its error surfaces only if it is read itself.
    */
   private prefetch(level: number, source: TileSource, indices: number[]): void {
     const tileBytes = source.tileWidth * source.tileHeight * 4;
     // a run must not push out of the cache the tiles it was read ahead for
     const run = Math.min(this.readAheadTiles, Math.floor(this.cache.maxBytes / 4 / tileBytes));
-    const ahead = this.readAhead.next(level, source.tilesAcross, indices, run);
-    if (ahead.length === 0) return;
+    const run0 = this.readAhead.next(level, source.tilesAcross, indices, run);
+    // in two batches: the first half is ready sooner, and a second libuv thread (if any) decodes the other
+    const half = Math.max(MIN_BATCH, Math.ceil(run0.length / 2));
+    for (let k = 0; k < run0.length; k += half) this.prefetchBatch(level, source, run0.slice(k, k + half));
+  }
+
+  /** One batch of {@link prefetch}: a tile that fails is left uncached. */
+  private prefetchBatch(level: number, source: TileSource, ahead: number[]): void {
     const loadAhead = async (positions: number[]): Promise<(Uint8Array | null | Error)[]> => {
       const wanted = positions.map((p) => ahead[p] as number);
       try {
