@@ -89,17 +89,23 @@ function logregFit(): void {
   for (const threads of [2, 1]) {
     // interleaved rounds, medians reported: the machine is shared, so one pair of runs can be off by 2×
     const oursRuns: number[] = [];
+    const oursCpu: number[] = [];
     const refRuns: number[] = [];
+    const refCpu: number[] = [];
     const load0 = loadavg()[0]!;
     let m = new LogisticRegression();
-    let ref = { seconds: 0, n_iter: 0, nfev: 0, blas_threads: 0, sklearn: "" };
+    let ref = { seconds: 0, cpu_seconds: 0, n_iter: 0, nfev: 0, blas_threads: 0, sklearn: "" };
     for (let round = 0; round < rounds; round++) {
       const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
       // scikit-learn's tol 1e-4 bounds the gradient of the summed loss; ours is the mean loss, hence / n
       m = new LogisticRegression({ C: 1, maxIter, tol: 1e-4 / n, ftol: SCIPY_FTOL, threads: threads - 1 }).fit({ data: X, rows: n, cols: d }, y);
       oursRuns.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      const cpu = process.cpuUsage(c0);
+      oursCpu.push((cpu.user + cpu.system) / 1e6);
       ref = runPythonJson<typeof ref>(script, ["logreg-fit", dir, String(n), String(d), String(k), String(maxIter)], { OPENBLAS_NUM_THREADS: String(threads) });
       refRuns.push(ref.seconds);
+      refCpu.push(ref.cpu_seconds);
     }
     const ours = median(oursRuns);
     const refSeconds = median(refRuns);
@@ -125,8 +131,12 @@ function logregFit(): void {
         oursMsPerEvaluation: Number(((ours * 1000) / m.nEval).toFixed(1)),
         referenceMsPerEvaluation: Number(((refSeconds * 1000) / ref.nfev).toFixed(1)),
         referenceThreads: ref.blas_threads,
+        // CPU seconds (all threads) are less sensitive to the load than wall time; OpenBLAS's 2 threads spin while waiting
+        cpuRatio: Number((median(refCpu) / median(oursCpu)).toFixed(3)),
         oursRuns: oursRuns.map((t) => t.toFixed(2)).join(" "),
+        oursCpuSeconds: oursCpu.map((t) => t.toFixed(2)).join(" "),
         referenceRuns: refRuns.map((t) => t.toFixed(2)).join(" "),
+        referenceCpuSeconds: refCpu.map((t) => t.toFixed(2)).join(" "),
         load1m: `${load0.toFixed(2)}→${loadavg()[0]!.toFixed(2)}`,
         reduced: String(reduced),
       },

@@ -1,12 +1,9 @@
 import { Worker } from "node:worker_threads";
 import { multinomialKernel } from "./logistic-kernel";
-import { wasmRowKernel, type RowKernel, type WasmKernelCode } from "./logistic-wasm";
 
 /**
- * Worker threads that evaluate the multinomial loss on row chunks of shared data, so one objective
- * evaluation uses several cores. Each thread uses the WebAssembly SIMD kernel ({@link wasmRowKernel}) when
- * `wasm` bytes are given and instantiate, else the scalar {@link multinomialKernel}.
- * Synchronous for the caller: the main thread computes its own chunk, then
+ * Worker threads that evaluate {@link multinomialKernel} on row chunks of shared data, so one objective
+ * evaluation uses several cores. Synchronous for the caller: the main thread computes its own chunk, then
  * blocks on `Atomics.wait` until the workers are done. `threads` counts the main thread.
  */
 export class KernelPool {
@@ -19,11 +16,8 @@ export class KernelPool {
   private readonly yi: Int32Array;
   private readonly sw: Float64Array;
   private bounds: number[];
-  private readonly main: RowKernel;
-  /** Whether every thread runs the WebAssembly SIMD kernel. */
-  readonly simd: boolean;
 
-  constructor(data: Float64Array, readonly d: number, readonly k: number, yi: Int32Array, sw: Float64Array, readonly swSum: number, threads: number, wasm?: WasmKernelCode) {
+  constructor(data: Float64Array, readonly d: number, readonly k: number, yi: Int32Array, sw: Float64Array, readonly swSum: number, threads: number) {
     const n = yi.length;
     const share = <T extends Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
       const out = make(new SharedArrayBuffer(a.byteLength));
@@ -34,8 +28,8 @@ export class KernelPool {
     this.yi = share(yi, (b) => new Int32Array(b));
     this.sw = share(sw, (b) => new Float64Array(b));
     const p = k * d + k;
-    // ctrl: [generation, finished, stop, failed, started, workers on the SIMD kernel]
-    this.ctrl = new Int32Array(new SharedArrayBuffer(24));
+    // ctrl: [generation, finished, stop, failed, started]
+    this.ctrl = new Int32Array(new SharedArrayBuffer(20));
     this.theta = new Float64Array(new SharedArrayBuffer(p * 8));
     this.losses = new Float64Array(new SharedArrayBuffer(8 * threads));
     this.grads = Array.from({ length: threads - 1 }, () => new Float64Array(new SharedArrayBuffer(p * 8)));
@@ -46,14 +40,7 @@ export class KernelPool {
 const { workerData } = require("node:worker_threads");
 const __name = (f) => f;
 const kernel = ${multinomialKernel.toString()};
-const makeWasm = ${wasmRowKernel.toString()};
-const { ctrl, theta, grad, losses, data, d, k, yi, sw, swSum, r0, r1, slot, wasm } = workerData;
-let evaluate = null;
-try {
-  if (wasm) evaluate = makeWasm(wasm, data, d, k, yi, sw, swSum, r0, r1);
-} catch {}
-if (evaluate) Atomics.add(ctrl, 5, 1);
-else evaluate = (t, g) => kernel(t, g, data, d, k, yi, sw, swSum, r0, r1);
+const { ctrl, theta, grad, losses, data, d, k, yi, sw, swSum, r0, r1, slot } = workerData;
 let gen = 0;
 Atomics.add(ctrl, 4, 1);
 Atomics.notify(ctrl, 4);
@@ -63,7 +50,7 @@ for (;;) {
   if (Atomics.load(ctrl, 2) === 1) break;
   try {
     grad.fill(0);
-    losses[slot] = evaluate(theta, grad);
+    losses[slot] = kernel(theta, grad, data, d, k, yi, sw, swSum, r0, r1);
   } catch (e) {
     Atomics.store(ctrl, 3, 1);
   }
@@ -73,7 +60,7 @@ for (;;) {
     for (let t = 1; t < threads; t++) {
       const w = new Worker(source, {
         eval: true,
-        workerData: { ctrl: this.ctrl, theta: this.theta, grad: this.grads[t - 1], losses: this.losses, data: this.data, d, k, yi: this.yi, sw: this.sw, swSum, r0: this.bounds[t], r1: this.bounds[t + 1], slot: t, wasm },
+        workerData: { ctrl: this.ctrl, theta: this.theta, grad: this.grads[t - 1], losses: this.losses, data: this.data, d, k, yi: this.yi, sw: this.sw, swSum, r0: this.bounds[t], r1: this.bounds[t + 1], slot: t },
       });
       w.unref();
       this.workers.push(w);
@@ -90,9 +77,6 @@ for (;;) {
       this.workers.length = 0;
       this.bounds = [0, n];
     }
-    const main = rowKernel(this.data, d, k, this.yi, this.sw, swSum, this.bounds[0]!, this.bounds[1]!, wasm);
-    this.main = main.evaluate;
-    this.simd = main.simd && Atomics.load(this.ctrl, 5) === this.workers.length;
   }
 
   /** Threads actually evaluating (main thread included); 1 if the workers could not start. */
@@ -107,7 +91,7 @@ for (;;) {
     Atomics.store(this.ctrl, 1, 0);
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
-    let loss = this.main(theta, grad);
+    let loss = multinomialKernel(theta, grad, this.data, this.d, this.k, this.yi, this.sw, this.swSum, this.bounds[0]!, this.bounds[1]!);
     for (;;) {
       const done = Atomics.load(this.ctrl, 1);
       if (done >= nw) break;
@@ -129,16 +113,4 @@ for (;;) {
     Atomics.notify(this.ctrl, 0);
     for (const w of this.workers) void w.terminate();
   }
-}
-
-/** The row-range evaluator of one thread: the WebAssembly SIMD kernel if `wasm` instantiates, else the scalar one. */
-export function rowKernel(data: Float64Array, d: number, k: number, yi: Int32Array, sw: Float64Array, swSum: number, r0: number, r1: number, wasm?: WasmKernelCode): { evaluate: RowKernel; simd: boolean } {
-  if (wasm) {
-    try {
-      return { evaluate: wasmRowKernel(wasm, data, d, k, yi, sw, swSum, r0, r1), simd: true };
-    } catch {
-      // no SIMD or no memory for the copy: the scalar kernel below
-    }
-  }
-  return { evaluate: (theta, grad) => multinomialKernel(theta, grad, data, d, k, yi, sw, swSum, r0, r1), simd: false };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { KernelPool, rowKernel } from "./kernel-pool";
+import { KernelPool } from "./kernel-pool";
 import { multinomialKernel } from "./logistic-kernel";
-import { multinomialWasm, multinomialWasmBytes, wasmRowKernel } from "./logistic-wasm";
+import { multinomialWasm, multinomialWasmBytes } from "./logistic-wasm";
+import { WasmPool } from "./wasm-pool";
 
 /** Σ w·CE over rows [r0, r1) and its gradient / Σw, by the textbook loops (theta: [k·d weights, k intercepts]). */
 function naive(theta: Float64Array, X: Float64Array, d: number, k: number, y: Int32Array, sw: Float64Array, swSum: number, r0: number, r1: number) {
@@ -47,42 +48,55 @@ describe("multinomial loss kernels vs a naive reference (odd n, d, k; sample wei
     expect(code?.dp).toBe(34);
   });
   for (const [n, d, k] of shapes) {
-    it(`${n}×${d}×${k}: WebAssembly SIMD and scalar kernels, all rows and rows [1, n−1)`, () => {
+    it(`${n}×${d}×${k}: WebAssembly SIMD (all rows) and scalar kernels (all rows, rows [1, n−1))`, () => {
       const { X, y, sw, theta, swSum } = problem(n, d, k, n * 31 + d * 7 + k);
+      const ref = naive(theta, X, d, k, y, sw, swSum, 0, n);
+      const pool = new WasmPool(multinomialWasmBytes(d, k), X, d, k, y, sw, swSum, 1);
+      const g1 = new Float64Array(k * d + k).fill(0.5);
+      const l1 = pool.evaluate(theta, g1);
+      expect(Math.abs(l1 - ref.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(ref.loss));
+      expect(maxDiff(g1.map((v) => v - 0.5), ref.grad)).toBeLessThan(1e-13);
+      // a second call starts from clean partial sums
+      const again = new Float64Array(k * d + k).fill(0.5);
+      expect(pool.evaluate(theta, again)).toBe(l1);
+      expect(maxDiff(again, g1)).toBe(0);
       const ranges: [number, number][] = n > 2 ? [[0, n], [1, n - 1]] : [[0, n]];
       for (const [r0, r1] of ranges) {
-        const ref = naive(theta, X, d, k, y, sw, swSum, r0, r1);
-        const g1 = new Float64Array(k * d + k);
-        const l1 = wasmRowKernel(multinomialWasmBytes(d, k), X, d, k, y, sw, swSum, r0, r1)(theta, g1);
+        const part = naive(theta, X, d, k, y, sw, swSum, r0, r1);
         const g2 = new Float64Array(k * d + k);
         const l2 = multinomialKernel(theta, g2, X, d, k, y, sw, swSum, r0, r1);
-        for (const [l, g] of [[l1, g1], [l2, g2]] as const) {
-          expect(Math.abs(l - ref.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(ref.loss));
-          expect(maxDiff(g, ref.grad)).toBeLessThan(1e-13);
-        }
+        expect(Math.abs(l2 - part.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(part.loss));
+        expect(maxDiff(g2, part.grad)).toBeLessThan(1e-13);
       }
     });
   }
-  it("the SIMD evaluator adds into grad and gives the same result when called again (no state carried over)", () => {
-    const [n, d, k] = [45, 9, 5];
-    const { X, y, sw, theta, swSum } = problem(n, d, k, 3);
-    const ev = rowKernel(X, d, k, y, sw, swSum, 0, n, multinomialWasm(d, k));
-    expect(ev.simd).toBe(true);
-    const g = new Float64Array(k * d + k).fill(1);
-    const l = ev.evaluate(theta, g);
-    const again = new Float64Array(k * d + k).fill(1);
-    expect(ev.evaluate(theta, again)).toBe(l);
-    expect(maxDiff(g, again)).toBe(0);
-    const ref = naive(theta, X, d, k, y, sw, swSum, 0, n);
-    expect(maxDiff(g.map((v) => v - 1), ref.grad)).toBeLessThan(1e-13);
-  });
-  it("a 3-thread pool (SIMD in every thread) over 1,003 × 19 × 6 matches the reference", () => {
-    const [n, d, k] = [1003, 19, 6];
+  it("3 threads claiming 512-row chunks of 2,603 × 19 × 6: the reference, and bit-identical to 1 thread", () => {
+    const [n, d, k] = [2603, 19, 6];
     const { X, y, sw, theta, swSum } = problem(n, d, k, 11);
-    const pool = new KernelPool(X, d, k, y, sw, swSum, 3, multinomialWasm(d, k));
+    const ref = naive(theta, X, d, k, y, sw, swSum, 0, n);
+    const one = new WasmPool(multinomialWasmBytes(d, k), X, d, k, y, sw, swSum, 1);
+    const three = new WasmPool(multinomialWasmBytes(d, k), X, d, k, y, sw, swSum, 3);
     try {
-      expect(pool.threadCount).toBe(3);
-      expect(pool.simd).toBe(true);
+      expect(three.threadCount).toBe(3);
+      const g1 = new Float64Array(k * d + k);
+      const l1 = one.evaluate(theta, g1);
+      for (let rep = 0; rep < 3; rep++) {
+        const g3 = new Float64Array(k * d + k);
+        expect(three.evaluate(theta, g3)).toBe(l1);
+        expect(maxDiff(g3, g1)).toBe(0);
+      }
+      expect(Math.abs(l1 - ref.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(ref.loss));
+      expect(maxDiff(g1, ref.grad)).toBeLessThan(1e-13);
+    } finally {
+      three.close();
+    }
+  });
+  it("the scalar fallback pool (2 threads) over 1,003 × 19 × 6 matches the reference", () => {
+    const [n, d, k] = [1003, 19, 6];
+    const { X, y, sw, theta, swSum } = problem(n, d, k, 5);
+    const pool = new KernelPool(X, d, k, y, sw, swSum, 2);
+    try {
+      expect(pool.threadCount).toBe(2);
       const g = new Float64Array(k * d + k);
       const l = pool.evaluate(theta, g);
       const ref = naive(theta, X, d, k, y, sw, swSum, 0, n);

@@ -2,10 +2,9 @@ import { StatsInputError } from "../validate";
 import { toDense, type Dense, type Features } from "./dense";
 import { fistaL1 } from "./fista";
 import { encodeClasses, sampleWeights, type ClassWeight } from "./labels";
-import { KernelPool } from "./kernel-pool";
 import { lbfgs, type Objective } from "./lbfgs";
 import { binaryObjective } from "./binary-objective";
-import { multinomialObjective } from "./logistic-objective";
+import { multinomialEvaluator, multinomialObjective } from "./logistic-objective";
 import { multinomialWasm } from "./logistic-wasm";
 import { checkModel, type ProbeJSON } from "./serial";
 
@@ -81,15 +80,14 @@ export class LogisticRegression {
     const l2 = penalty === "l2" ? 1 / C : 0;
     let swSum = 0;
     for (const w of sw) swSum += w;
-    const wasm = binary ? undefined : multinomialWasm(d, k);
-    const pool = !binary && threads > 0 && x.rows >= 1000 ? new KernelPool(x.data, d, k, yi, sw, swSum, threads + 1, wasm) : undefined;
-    this.threadsUsed = pool?.threadCount ?? 1;
+    const multi = binary ? undefined : multinomialEvaluator(x, yi, sw, swSum, k, threads + 1, multinomialWasm(d, k));
+    this.threadsUsed = multi?.threadCount ?? 1;
+    this.simdUsed = multi?.simd ?? false;
     try {
-      const multi = binary ? undefined : multinomialObjective(x, yi, sw, k, l2, pool, wasm);
-      this.simdUsed = multi?.simd ?? false;
-      this.solve(multi?.objective ?? binaryObjective(x, yi, sw, l2), k, d, swSum, fitOptions.signal);
+      const objective = multi ? multinomialObjective(d, k, swSum, l2, multi.evaluate) : binaryObjective(x, yi, sw, l2);
+      this.solve(objective, k, d, swSum, fitOptions.signal);
     } finally {
-      pool?.close();
+      multi?.close();
     }
     this.classes = classes;
     return this;

@@ -100,102 +100,123 @@ export function multinomialWasmBytes(d: number, k: number): WasmKernelCode {
       ...op.end,
     ],
   };
-  return { bytes: wasmModule([scores, accumulate]), dp };
+  return { bytes: wasmModule([scores, accumulate], true), dp };
 }
 
 /** The part of the WebAssembly JS API used here (the package's type libraries declare no WebAssembly values). */
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  Memory: new (limits: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Memory: new (limits: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-/** Evaluates a row range: adds ∇ of Σ w·CE / Σw into `grad` and returns Σ w·CE (as {@link multinomialKernel}). */
+/** Evaluates all rows: adds ∇ of Σ w·CE / Σw into `grad` and returns Σ w·CE (as {@link multinomialKernel}). */
 export type RowKernel = (theta: Float64Array, grad: Float64Array) => number;
 
 /**
- * Instantiates the kernels of {@link multinomialWasmBytes} over rows [rowStart, rowEnd) of `data` (copied once,
- * padded, into the instance's own memory) and returns the row-range evaluator; throws if WebAssembly SIMD or
- * the memory is unavailable. The softmax runs in JS between the two kernels, on blocks of 32 rows.
+ * Where everything lives in the shared memory, in float64 slots: X [np, dp] (rows padded to a multiple of 4),
+ * W [kp, dp], intercepts [k], then per chunk of `chunkRows` rows its partial gradient G [kp, dp] and
+ * [loss, k intercept gradients], then per thread a score block Z [B, kp].
+ */
+export interface WasmLayout {
+  n: number;
+  d: number;
+  k: number;
+  dp: number;
+  kp: number;
+  B: number;
+  chunkRows: number;
+  chunks: number;
+  x: number;
+  w: number;
+  bias: number;
+  g: number;
+  lb: number;
+  z: number;
+  pages: number;
+}
+
+/**
+ * Layout for n rows and `threads` threads. Chunks of at least 512 rows (a multiple of the 32-row block), fixed
+ * by n and k only: each chunk's sums are kept apart and added in chunk order, so the result does not depend on
+ * the thread count or on which thread took which chunk.
+ */
+export function wasmLayout(n: number, d: number, k: number, dp: number, threads: number): WasmLayout {
+  const B = 32;
+  const kp = k + (k & 1);
+  const np = Math.ceil(n / 4) * 4;
+  const chunkRows = Math.max(512, Math.ceil((16 * kp) / B) * B);
+  const chunks = Math.ceil(np / chunkRows);
+  const x = 0;
+  const w = np * dp;
+  const bias = w + kp * dp;
+  const g = bias + kp;
+  const lb = g + chunks * kp * dp;
+  const z = lb + chunks * (k + 1);
+  const pages = Math.ceil(((z + threads * B * kp) * 8) / 65536);
+  return { n, d, k, dp, kp, B, chunkRows, chunks, x, w, bias, g, lb, z, pages };
+}
+
+/**
+ * The chunk evaluator of thread `slot` over a shared memory laid out by {@link wasmLayout} (X, W and the
+ * intercepts already written): run(c) writes chunk c's partial gradient, loss and intercept gradients.
+ * The softmax runs in JS between the two kernels, on blocks of B rows.
  * Self-contained (no imports or outer variables): its source text also runs inside worker threads.
  */
-export function wasmRowKernel(
-  code: WasmKernelCode,
-  data: Float64Array,
-  d: number,
-  k: number,
-  yi: Int32Array,
-  sw: Float64Array,
-  swSum: number,
-  rowStart: number,
-  rowEnd: number,
-): (theta: Float64Array, grad: Float64Array) => number {
-  const B = 32;
-  const { bytes, dp } = code;
-  const kp = k + (k & 1);
-  const n = rowEnd - rowStart;
-  const np = Math.ceil(n / 4) * 4;
-  // memory layout in float64 slots: X [np, dp] | W [kp, dp] | G [kp, dp] | Z [B, kp]
-  const xBase = 0;
-  const wBase = np * dp;
-  const gBase = wBase + kp * dp;
-  const zBase = gBase + kp * dp;
-  const pages = Math.ceil(((zBase + B * kp) * 8) / 65536);
+export function wasmChunkRunner(bytes: Uint8Array, memory: object, L: WasmLayout, yi: Int32Array, sw: Float64Array, swSum: number, slot: number): (c: number) => void {
+  const { n, k, dp, kp, B, chunkRows } = L;
   const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const memory = new wa.Memory({ initial: pages, maximum: pages });
   const exports = new wa.Instance(new wa.Module(bytes), { env: { memory } }).exports as Record<string, (a: number, b: number, c: number, e: number) => void>;
   const scores = exports.scores!;
   const accumulate = exports.accumulate!;
-  const f = new Float64Array(memory.buffer);
-  for (let i = 0; i < n; i++) f.set(data.subarray((rowStart + i) * d, (rowStart + i + 1) * d), xBase + i * dp);
-  const off = k * d;
-  return (theta, grad) => {
-    for (let c = 0; c < k; c++) f.set(theta.subarray(c * d, (c + 1) * d), wBase + c * dp);
-    f.fill(0, gBase, zBase);
+  const f = new Float64Array((memory as { buffer: ArrayBufferLike }).buffer);
+  const np = Math.ceil(n / 4) * 4;
+  const zb = L.z + slot * B * kp;
+  return (c) => {
+    const g = L.g + c * kp * dp;
+    const lb = L.lb + c * (k + 1);
+    f.fill(0, g, g + kp * dp);
+    f.fill(0, lb, lb + k + 1);
     let loss = 0;
-    for (let i0 = 0; i0 < np; i0 += B) {
-      const nb = Math.min(B, np - i0);
-      scores((xBase + i0 * dp) * 8, nb, wBase * 8, zBase * 8);
+    const end = Math.min(np, (c + 1) * chunkRows);
+    for (let i0 = c * chunkRows; i0 < end; i0 += B) {
+      const nb = Math.min(B, end - i0);
+      scores((L.x + i0 * dp) * 8, nb, L.w * 8, zb * 8);
       for (let r = 0; r < nb; r++) {
         // softmax of row r of Z in place → residuals (p − onehot)·w/Σw; adds the row's loss
-        const o = zBase + r * kp;
-        if (i0 + r >= n) {
+        const o = zb + r * kp;
+        const row = i0 + r;
+        if (row >= n) {
           f.fill(0, o, o + kp);
           continue;
         }
-        const row = rowStart + i0 + r;
         let zmax = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < k; c++) {
-          const z = f[o + c]! + theta[off + c]!;
-          f[o + c] = z;
+        for (let j = 0; j < k; j++) {
+          const z = f[o + j]! + f[L.bias + j]!;
+          f[o + j] = z;
           if (z > zmax) zmax = z;
         }
         let se = 0;
-        for (let c = 0; c < k; c++) {
-          const e = Math.exp(f[o + c]! - zmax);
-          f[o + c] = e;
+        for (let j = 0; j < k; j++) {
+          const e = Math.exp(f[o + j]! - zmax);
+          f[o + j] = e;
           se += e;
         }
         const w = sw[row]!;
         const yc = yi[row]!;
         loss += w * (Math.log(se) - Math.log(f[o + yc]!));
         const scale = w / swSum;
-        for (let c = 0; c < k; c++) {
-          const res = (f[o + c]! / se - (c === yc ? 1 : 0)) * scale;
-          f[o + c] = res;
-          grad[off + c]! += res;
+        for (let j = 0; j < k; j++) {
+          const res = (f[o + j]! / se - (j === yc ? 1 : 0)) * scale;
+          f[o + j] = res;
+          f[lb + 1 + j]! += res;
         }
-        for (let c = k; c < kp; c++) f[o + c] = 0;
+        for (let j = k; j < kp; j++) f[o + j] = 0;
       }
-      accumulate((xBase + i0 * dp) * 8, nb, zBase * 8, gBase * 8);
+      accumulate((L.x + i0 * dp) * 8, nb, zb * 8, g * 8);
     }
-    for (let c = 0; c < k; c++) {
-      const g = gBase + c * dp;
-      const t = c * d;
-      for (let j = 0; j < d; j++) grad[t + j]! += f[g + j]!;
-    }
-    return loss;
+    f[lb] = loss;
   };
 }
 

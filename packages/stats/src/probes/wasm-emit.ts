@@ -70,10 +70,14 @@ export interface WasmFunction {
   body: number[];
 }
 
-/** A module importing `env.memory` (≥ 1 page, unshared) and exporting `functions`, one type per function. */
-export function wasmModule(functions: WasmFunction[]): Uint8Array {
+/**
+ * A module importing `env.memory` (≥ 1 page; `shared`: a shared memory of at most 65,536 pages, as threads
+ * need) and exporting `functions`, one type per function.
+ */
+export function wasmModule(functions: WasmFunction[], shared = false): Uint8Array {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
-  const imports = [[...str("env"), ...str("memory"), 0x02, 0x00, ...uleb(1)]];
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
+  const imports = [[...str("env"), ...str("memory"), 0x02, ...limits]];
   const funcs = functions.map((_, i) => uleb(i));
   const exports = functions.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]);
   const codes = functions.map((f) => {
