@@ -3,7 +3,7 @@ import { Parameter } from "../graph/parameter.js";
 import { add, mul, where } from "../ops/elementwise.js";
 import { matmul } from "../ops/linalg.js";
 import { dropout, softmax } from "../ops/nn-ops.js";
-import { reshape, slice, split, transpose, unsqueeze } from "../ops/shape-ops.js";
+import { concat, expandAs, fullLike, reshape, slice, split, transpose, unsqueeze } from "../ops/shape-ops.js";
 import { ShapeError } from "../errors.js";
 import { fillUniform } from "../rng.js";
 import { defaultRng, type InitOptions } from "./init.js";
@@ -81,15 +81,18 @@ export class MultiheadAttention extends Module {
         add(matmul(x, transpose(slice(w, [i * d], [(i + 1) * d], [0]))), slice(b, [i * d], [(i + 1) * d], [0]));
       [q, k, v] = [proj(query, 0), proj(key, 1), proj(value, 2)];
     }
-    const qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim));
-    const kt = transpose(reshape(k, [0, 0, this.numHeads, this.headDim]), [0, 2, 3, 1]); // [B, H, hd, S]
-    let scores = matmul(qh, kt); // [B, H, T, S]
+    let qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim)); // [B, H, T, hd]
+    let kt = transpose(reshape(k, [0, 0, this.numHeads, this.headDim]), [0, 2, 3, 1]); // [B, H, hd, S]
     const mask = options.keyPaddingMask;
     if (mask) {
       if (mask.dtype !== "bool" || mask.rank !== 2) throw new ShapeError("MultiheadAttention", [mask.shape, key.shape], "keyPaddingMask must be bool [batch, keys]");
-      // additive bias [B, 1, 1, S]: cheaper than a select over the scores, forward and backward
-      scores = add(scores, where(unsqueeze(mask, [1, 2]), MASKED_SCORE, g.scalar(0, scores.dtype)));
+      // additive bias over the keys folded into the product, [q, 1]·[kᵀ; bias] = q·kᵀ + bias:
+      // no pass over the [B, H, T, S] scores (forward or backward) to add it
+      const bias = where(unsqueeze(mask, [1, 2]), MASKED_SCORE, g.scalar(0, qh.dtype)); // [B, 1, 1, S]
+      kt = concat([kt, expandAs(bias, slice(kt, [0], [1], [2]))], 2); // [B, H, hd + 1, S]
+      qh = concat([qh, fullLike(slice(qh, [0], [1], [3]), 1)], 3); // [B, H, T, hd + 1]
     }
+    const scores = matmul(qh, kt); // [B, H, T, S]
     const attn = dropout(softmax(scores, -1), this.dropout);
     const out = reshape(transpose(matmul(attn, this.heads(v)), [0, 2, 1, 3]), [0, 0, d]);
     return this.out_proj.forward(out);
