@@ -26,7 +26,10 @@ export interface LogisticRegressionOptions {
    * uses), so the same value stops by the same rule. @default 0 (off: stop on `tol` or `maxIter` only)
    */
   ftol?: number;
-  /** Extra worker threads for the multinomial loss (≥ 3 classes, ≥ 1,000 rows); 0 = main thread only. @default 0 */
+  /**
+   * Extra worker threads for the multinomial loss (≥ 3 classes, ≥ 1,000 rows); 0 = main thread only. With the
+   * SIMD kernels the fit is the same bit for bit at any value. @default 0
+   */
   threads?: number;
 }
 
