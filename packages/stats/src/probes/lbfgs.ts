@@ -36,7 +36,10 @@ const dot = (a: Float64Array, b: Float64Array): number => {
 };
 const maxAbs = (a: Float64Array): number => {
   let m = 0;
-  for (const v of a) m = Math.max(m, Math.abs(v));
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > m) m = v;
+  }
   return m;
 };
 
@@ -53,6 +56,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
+  const spare: Float64Array[] = [];
   const d = new Float64Array(n);
   const alpha = new Float64Array(memory);
   let iter = 0;
@@ -93,8 +97,8 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {
     }
     const ls = wolfe(fg, x, f, g, d, dg);
     if (ls === null) break;
-    const s = new Float64Array(n);
-    const yv = new Float64Array(n);
+    const s = spare.pop() ?? new Float64Array(n);
+    const yv = spare.pop() ?? new Float64Array(n);
     for (let j = 0; j < n; j++) {
       s[j] = (ls.x[j] as number) - (x[j] as number);
       yv[j] = (ls.g[j] as number) - (g[j] as number);
@@ -108,14 +112,14 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {
     iter++;
     if (sy > 1e-300) {
       if (S.length === memory) {
-        S.shift();
-        Y.shift();
+        // the oldest pair's arrays are reused by the next iteration
+        spare.push(S.shift() as Float64Array, Y.shift() as Float64Array);
         rho.shift();
       }
       S.push(s);
       Y.push(yv);
       rho.push(1 / sy);
-    }
+    } else spare.push(s, yv);
     if (Math.abs(fPrev - f) <= 1e-16 * Math.max(1, Math.abs(f)) && gmax > tol) {
       // no measurable progress left in double precision
       break;
