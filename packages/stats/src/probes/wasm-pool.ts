@@ -39,11 +39,17 @@ const { workerData } = require("node:worker_threads");
 const __name = (f) => f;
 const makeRunner = ${wasmChunkRunner.toString()};
 const { ctrl, bytes, memory, L, yi, sw, swSum, slot } = workerData;
-const run = makeRunner(bytes, memory, L, yi, sw, swSum, slot);
+let run = null;
+try {
+  run = makeRunner(bytes, memory, L, yi, sw, swSum, slot);
+} catch (e) {
+  Atomics.store(ctrl, 3, 1);
+}
 let gen = 0;
 Atomics.add(ctrl, 4, 1);
 Atomics.notify(ctrl, 4);
 for (;;) {
+  if (run === null) break;
   Atomics.wait(ctrl, 0, gen);
   gen = Atomics.load(ctrl, 0);
   if (Atomics.load(ctrl, 2) === 1) break;
@@ -55,10 +61,18 @@ for (;;) {
   Atomics.add(ctrl, 1, 1);
   Atomics.notify(ctrl, 1);
 }`;
-    for (let t = 1; t < threads; t++) {
-      const w = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl, bytes: code.bytes, memory, L, yi: yiShared, sw: swShared, swSum, slot: t } });
-      w.unref();
-      this.workers.push(w);
+    try {
+      for (let t = 1; t < threads; t++) {
+        const w = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl, bytes: code.bytes, memory, L, yi: yiShared, sw: swShared, swSum, slot: t } });
+        w.unref();
+        this.workers.push(w);
+      }
+    } catch {
+      // e.g. the shared memory cannot be sent to a worker: the main thread alone
+      this.close();
+      this.workers.length = 0;
+      Atomics.store(this.ctrl, 2, 0);
+      return;
     }
     // wait (bounded) until every worker runs; otherwise the main thread alone
     const deadline = Date.now() + 120_000;
@@ -67,9 +81,11 @@ for (;;) {
       if (started >= this.workers.length || Date.now() > deadline) break;
       Atomics.wait(this.ctrl, 4, started, 1000);
     }
-    if (Atomics.load(this.ctrl, 4) < this.workers.length) {
+    if (Atomics.load(this.ctrl, 4) < this.workers.length || Atomics.load(this.ctrl, 3) === 1) {
+      // a worker did not start, or could not instantiate the kernels: the main thread alone
       this.close();
       this.workers.length = 0;
+      Atomics.store(this.ctrl, 3, 0);
     }
   }
 
