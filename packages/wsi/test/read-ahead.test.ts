@@ -66,6 +66,11 @@ describe("ReadAhead", () => {
     // the next row of a row-by-row scan starts ahead at once, a row seen before restarts its schedule
     expect(ra.next(1, 10, [10, 11, 20, 21], 8)).toEqual([12, 13, 14, 15, 22, 23, 24, 25]);
     expect(ra.next(1, 10, [0, 1], 8)).toEqual([]); // did not follow a row end
+    // a scan of whole regions that never reads the row's last, partial tile still ends the row
+    const edge = new ReadAhead();
+    expect(edge.next(0, 10, [7], 8)).toEqual([]);
+    expect(edge.next(0, 10, [8], 8)).toEqual([9]);
+    expect(edge.next(0, 10, [10], 8)).toEqual([11, 12, 13, 14]);
     // random reads on a wide level
     const random = new ReadAhead();
     let extra = 0;

@@ -1,7 +1,8 @@
 /**
  * Sequential read-ahead along tile rows. When successive reads walk a tile row left to right (each
  * read's tiles on the row start at or just after the last read's rightmost column there, or at column 0
- * right after a read that reached the end of a row), the tiles ahead of the scan are named so the slide
+ * right after a read that ended a row: one more step of its width would have reached the row's last
+ * tile, which a scan of whole regions may never read), the tiles ahead of the scan are named so the slide
  * can decode them in batched calls (stacked JPEG tiles share one libjpeg call) before they are asked
  * for, the next run decoding in the background while the current one is painted. Runs start at 4 tiles
  * and double while the scan goes on (as the kernel's file read-ahead does), so a scan that stops soon
@@ -13,7 +14,7 @@ export class ReadAhead {
    * and the size of the last run scheduled (0: none since the scan started).
    */
   private readonly rows = new Map<string, { last: number; ahead: number; size: number }>();
-  /** Per level: whether the last read reached the last column of a row, and the last run's size. */
+  /** Per level: whether the last read ended a row (see above), and the last run's size. */
   private readonly levels = new Map<number, { endedRow: boolean; size: number }>();
 
   /**
@@ -40,7 +41,7 @@ export class ReadAhead {
     const first = Math.min(run, FIRST_RUN);
     const extra: number[] = [];
     for (const [row, [a, b]] of spans) {
-      if (b === tilesAcross - 1) lv.endedRow = true;
+      if (b + (b - a + 1) >= tilesAcross - 1) lv.endedRow = true;
       const wrap = a === 0 && wrapped;
       const key = `${level}/${row}`;
       let st = this.rows.get(key);
