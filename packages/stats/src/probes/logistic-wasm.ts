@@ -160,14 +160,15 @@ export function wasmLayout(n: number, d: number, k: number, dp: number, threads:
 
 /**
  * The chunk evaluator of thread `slot` over a shared memory laid out by {@link wasmLayout} (X, W and the
- * intercepts already written): run(c) writes chunk c's partial gradient, loss and intercept gradients.
+ * intercepts already written), instantiating the compiled `module` of {@link multinomialWasmBytes}: run(c)
+ * writes chunk c's partial gradient, loss and intercept gradients.
  * The softmax runs in JS between the two kernels, on blocks of B rows.
  * Self-contained (no imports or outer variables): its source text also runs inside worker threads.
  */
-export function wasmChunkRunner(bytes: Uint8Array, memory: object, L: WasmLayout, yi: Int32Array, sw: Float64Array, swSum: number, slot: number): (c: number) => void {
+export function wasmChunkRunner(module: object, memory: object, L: WasmLayout, yi: Int32Array, sw: Float64Array, swSum: number, slot: number): (c: number) => void {
   const { n, k, dp, kp, B, chunkRows } = L;
   const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const exports = new wa.Instance(new wa.Module(bytes), { env: { memory } }).exports as Record<string, (a: number, b: number, c: number, e: number) => void>;
+  const exports = new wa.Instance(module, { env: { memory } }).exports as Record<string, (a: number, b: number, c: number, e: number) => void>;
   const scores = exports.scores!;
   const accumulate = exports.accumulate!;
   const f = new Float64Array((memory as { buffer: ArrayBufferLike }).buffer);

@@ -25,7 +25,9 @@ export class WasmPool {
     const memory = new wa.Memory({ initial: L.pages, maximum: L.pages, shared: true });
     this.f = new Float64Array(memory.buffer);
     for (let i = 0; i < n; i++) this.f.set(data.subarray(i * d, (i + 1) * d), L.x + i * code.dp);
-    this.run = wasmChunkRunner(code.bytes, memory, L, yi, sw, swSum, 0);
+    // one compiled module for all threads: workers share its code (and its optimised tier) instead of compiling
+    const module = new wa.Module(code.bytes);
+    this.run = wasmChunkRunner(module, memory, L, yi, sw, swSum, 0);
     if (threads <= 1) return;
     const share = <T extends Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
       const out = make(new SharedArrayBuffer(a.byteLength));
@@ -38,10 +40,10 @@ export class WasmPool {
 const { workerData } = require("node:worker_threads");
 const __name = (f) => f;
 const makeRunner = ${wasmChunkRunner.toString()};
-const { ctrl, bytes, memory, L, yi, sw, swSum, slot } = workerData;
+const { ctrl, module, memory, L, yi, sw, swSum, slot } = workerData;
 let run = null;
 try {
-  run = makeRunner(bytes, memory, L, yi, sw, swSum, slot);
+  run = makeRunner(module, memory, L, yi, sw, swSum, slot);
 } catch (e) {
   Atomics.store(ctrl, 3, 1);
 }
@@ -63,7 +65,7 @@ for (;;) {
 }`;
     try {
       for (let t = 1; t < threads; t++) {
-        const w = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl, bytes: code.bytes, memory, L, yi: yiShared, sw: swShared, swSum, slot: t } });
+        const w = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl, module, memory, L, yi: yiShared, sw: swShared, swSum, slot: t } });
         w.unref();
         this.workers.push(w);
       }
