@@ -1,10 +1,9 @@
 // Profiles one training step of the bench's aggregator with onnxruntime's profiler and prints the
 // time per op type and the slowest nodes:
 //   node --conditions=@osfm/source --import tsx bench/profile.ts   (sizes as in bench/index.ts)
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import * as ort from "onnxruntime-node";
 import { LayerNorm, Module, TrainStep, TransformerEncoder, TransformerEncoderLayer, maskedMaxPool, mlp, mul, reduceMean, sub, toOnnxBytes, type Tensor } from "@osfm/nn";
 
 const env = (k: string, dflt: number) => Number(process.env[`OSFM_BENCH_${k}`] ?? dflt);
@@ -19,31 +18,25 @@ class Aggregator extends Module {
   }
 }
 const model = new Aggregator();
+const prefix = join(tmpdir(), `osfm-nn-profile-${process.pid}`);
 const step = await TrainStep.create(model, (g) => {
   const diff = sub(model.forward(g.input("x", [1, "T", d]), g.input("pad", [1, "T"], "bool")), g.input("target", [1, d]));
   return { loss: reduceMean(mul(diff, diff), [0, 1]) };
-}, { intraOpThreads: threads });
-await step.release();
-const prefix = join(tmpdir(), `osfm-nn-profile-${process.pid}`);
-const session = await ort.InferenceSession.create(toOnnxBytes(step.graph), {
-  intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all", executionMode: "sequential",
-  enableProfiling: true, profileFilePrefix: prefix,
-  ...(process.env.OSFM_PROFILE_OPTIMIZED ? { optimizedModelFilePath: process.env.OSFM_PROFILE_OPTIMIZED } : {}),
-});
-const feeds: Record<string, ort.Tensor> = {
-  x: new ort.Tensor("float32", Float32Array.from({ length: tokens * d }, () => Math.random() - 0.5), [1, tokens, d]),
-  pad: new ort.Tensor("bool", new Uint8Array(tokens), [1, tokens]),
-  target: new ort.Tensor("float32", Float32Array.from({ length: d }, () => Math.random()), [1, d]),
+}, { intraOpThreads: threads, profileFilePrefix: prefix, dropoutMasks: process.env.OSFM_DROPOUT_MASKS === "onnx" ? "onnx" : "inputs" });
+if (process.env.OSFM_PROFILE_ONNX) writeFileSync(process.env.OSFM_PROFILE_ONNX, toOnnxBytes(step.graph));
+const feeds = {
+  x: { data: Float32Array.from({ length: tokens * d }, () => Math.random() - 0.5), dims: [1, tokens, d] },
+  pad: { data: new Uint8Array(tokens), dims: [1, tokens] },
+  target: { data: Float32Array.from({ length: d }, () => Math.random()), dims: [1, d] },
 };
-for (const [name, p] of step.graph.paramObjects) feeds[name] = new ort.Tensor("float32", p.data, [...p.shape]);
 const runs = env("PROFILE_RUNS", 2);
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
-  await session.run(feeds);
+  await step.run(feeds);
   console.log(`run ${i}: ${(performance.now() - t0).toFixed(0)} ms`);
 }
-session.endProfiling();
-await session.release();
+step.session.ort.endProfiling();
+await step.release();
 const dir = dirname(prefix);
 const found = readdirSync(dir).find((f) => f.startsWith(basename(prefix)) && f.endsWith(".json"));
 if (!found) throw new Error(`no profile written under ${prefix}*`);

@@ -4,6 +4,7 @@ import type { Parameter } from "../src/graph/parameter.js";
 import type { DType, Shape } from "../src/graph/types.js";
 import { mul } from "../src/ops/elementwise.js";
 import { reduceSum } from "../src/ops/reduce.js";
+import { MaskStream } from "../src/run/masks.js";
 import { Session } from "../src/run/session.js";
 import { Rng } from "../src/rng.js";
 
@@ -37,12 +38,13 @@ type Data = Float32Array | Float64Array;
 export async function gradCheck(
   inputs: CheckInput[],
   build: (g: Graph, xs: Tensor[]) => Tensor,
-  options: { dtype?: "float32" | "float64"; h?: number; params?: [string, Parameter][]; training?: boolean; seed?: number } = {},
+  options: { dtype?: "float32" | "float64"; h?: number; params?: [string, Parameter][]; training?: boolean; seed?: number; fedMasks?: boolean } = {},
 ): Promise<CheckResult> {
   const dtype = options.dtype ?? "float64";
   const h = options.h ?? (dtype === "float64" ? 1e-6 : 1e-2);
   const rng = new Rng(options.seed ?? 7);
-  const g = new Graph({ training: options.training ?? false });
+  // fedMasks: dropout masks are graph inputs, drawn once here and fed to every run (fixed masks)
+  const g = new Graph({ training: options.training ?? false, dropoutMasks: options.fedMasks ? "inputs" : "onnx" });
   if (options.params) g.bindParameters(options.params);
   const xs = inputs.map((i) => g.input(i.name, i.shape, i.dtype ?? dtype));
   const out = build(g, xs);
@@ -67,6 +69,12 @@ export async function gradCheck(
       dt === "float64" ? Float64Array.from(data) : dt === "float32" ? Float32Array.from(data) : dt === "int64" ? BigInt64Array.from(Array.from(data, (v) => BigInt(v))) : Uint8Array.from(data);
     feeds[i.name] = { data: typed as never, dims: i.shape };
     data = [];
+  }
+  for (const m of g.maskInputs.values()) {
+    const dims = m.tensor.shape as number[];
+    const data = new Uint8Array(dims.reduce((a, b) => a * b, 1));
+    new MaskStream(m.seed, m.p).fill(data);
+    feeds[m.tensor.name] = { data: data as never, dims };
   }
   const run = async () => (await session.run(feeds)) as Record<string, { data: Data }>;
   const lossAt = async () => Number((await session.run(feeds, ["loss"])).loss?.data[0]);

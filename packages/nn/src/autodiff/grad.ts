@@ -4,7 +4,7 @@ import { add } from "../ops/elementwise.js";
 import { fullLike } from "../ops/shape-ops.js";
 import type { GradRule } from "./helpers.js";
 import { elementwiseRules } from "./rules-elementwise.js";
-import { chainRules } from "./rules-fused.js";
+import { chainOf } from "./rules-fused.js";
 import { linalgRules } from "./rules-linalg.js";
 import { nnRules } from "./rules-nn.js";
 import { reduceRules } from "./rules-reduce.js";
@@ -67,12 +67,10 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
     const gy = n.outputs.map((o) => grads.get(o) ?? null);
     if (gy.every((x) => x === null)) continue;
     // a chain first → n whose link only n reads: one rule straight to first's input (first is then skipped)
-    const link = n.inputs[0];
-    const first = link?.producer;
-    const chain = first && chainRules.get(`${first.op}>${n.op}`);
-    const src = first?.inputs[0];
-    if (chain && link && src && gy[0] && uses.get(link) === 1 && !grads.has(link) && !g.stopGradients.has(link) && needed.has(src) && depends.has(src)) {
-      accumulate(src, chain(first, n, gy[0]));
+    const chain = chainOf(n);
+    const src = chain?.first.inputs[0];
+    if (chain && src && gy[0] && uses.get(chain.link) === 1 && !grads.has(chain.link) && !g.stopGradients.has(chain.link) && needed.has(src) && depends.has(src)) {
+      accumulate(src, chain.rule(chain.first, n, gy[0]));
       continue;
     }
     const rule = rules.get(n.op);

@@ -1,5 +1,5 @@
 import type { Node, Tensor } from "../graph/graph.js";
-import { add, div, exp, mul, sqrt, sub, where } from "../ops/elementwise.js";
+import { add, cast, div, exp, mul, sqrt, sub } from "../ops/elementwise.js";
 import { reduceMean, reduceSum } from "../ops/reduce.js";
 import { attrInt, constValues, type GradRule, inp, out } from "./helpers.js";
 
@@ -45,12 +45,12 @@ export function dropoutScale(n: Node): number {
 }
 
 /**
- * Dropout: the saved mask times 1/(1 − p), as where(mask, gy·s, 0) (onnxruntime folds the scale
- * into a MatMul that produced gy).
+ * Dropout: the saved mask times 1/(1 − p), as (gy·s)·float(mask) (onnxruntime folds the scale
+ * into a MatMul that produced gy; a Cast and a Mul are faster there than a Where).
  */
 const dropoutRule: GradRule = (n, [gy]) => {
   if (!gy) return [null, null, null];
-  return [where(out(n, 1), mul(gy, dropoutScale(n)), gy.graph.scalar(0, gy.dtype)), null, null];
+  return [mul(mul(gy, dropoutScale(n)), cast(out(n, 1), gy.dtype)), null, null];
 };
 
 /** Gradient rules of Softmax, LogSoftmax, LayerNormalization and Dropout. */

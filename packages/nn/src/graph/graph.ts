@@ -49,6 +49,22 @@ export interface GraphOptions {
    * kernels (inference only, `params: "initializers"`). @default "float32"
    */
   paramDtype?: "float32" | "float16";
+  /**
+   * Where dropout masks come from in training graphs: `"onnx"` (the ONNX Dropout op draws them
+   * inside onnxruntime, one thread) or `"inputs"` (bool graph inputs that {@link Session} fills
+   * from a seeded stream before each run, several times faster; needs the masked tensor's dims to
+   * be static or named graph-input dims, else the op falls back to `"onnx"`). @default "onnx"
+   */
+  dropoutMasks?: "onnx" | "inputs";
+}
+
+/** A dropout keep-mask fed as a graph input (see {@link GraphOptions.dropoutMasks}). */
+export interface MaskInput {
+  readonly tensor: Tensor;
+  /** Drop probability. */
+  readonly p: number;
+  /** Seed of its stream (graph seed + random-op index). */
+  readonly seed: number;
 }
 
 /** A graph input or output declaration. */
@@ -90,9 +106,15 @@ export class Graph {
    * onnxruntime from deleting a Dropout whose mask nothing else reads).
    */
   readonly keepAlive = new Set<Node>();
+  /** Dropout keep-masks fed as inputs, by input tensor. */
+  readonly maskInputs = new Map<Tensor, MaskInput>();
+  /** Scalar scalings `y = z·s` made by dropout: `matmul` moves them past the product (onnxruntime folds them into it). */
+  readonly movableScales = new Set<Tensor>();
+  readonly dropoutMasks: "onnx" | "inputs";
 
   constructor(options: GraphOptions = {}) {
-    const { params = "inputs", training = false, name = "osfm", seed = 0, paramDtype = "float32" } = options;
+    const { params = "inputs", training = false, name = "osfm", seed = 0, paramDtype = "float32", dropoutMasks = "onnx" } = options;
+    this.dropoutMasks = dropoutMasks;
     if (paramDtype === "float16" && (params !== "initializers" || training)) {
       throw new Error('Graph: paramDtype "float16" is for inference graphs (params: "initializers", training: false)');
     }
@@ -117,6 +139,14 @@ export class Graph {
     this.names.add(name);
     const t = new Tensor(this, name, dtype, shape);
     this.inputs.push(t);
+    return t;
+  }
+
+  /** Declares a bool keep-mask input of a dropout op, filled by the Session before each run. */
+  maskInput(shape: Shape, p: number, seed: number): Tensor {
+    const t = new Tensor(this, this.uniqueName(`dropout_mask.${seed - this.seed}`), "bool", shape);
+    this.inputs.push(t);
+    this.maskInputs.set(t, { tensor: t, p, seed });
     return t;
   }
 

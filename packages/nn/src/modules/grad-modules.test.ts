@@ -75,6 +75,20 @@ describe("module gradients vs central finite differences (float32)", () => {
       }
     });
   }
+  it("TransformerEncoderLayer in training mode (dropout 0.3 with fixed fed masks: chain rules, moved scales)", async () => {
+    for (const [normFirst, activation] of [[true, "relu"], [false, "gelu"]] as const) {
+      const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, normFirst, activation, dropout: 0.3, rng });
+      randomise(layer, rng, 0.2);
+      const r = await gradCheck([{ name: "x", shape: [2, 5, 8] }, mask], (_g, [x, m]) => layer.forward(x as Tensor, m as Tensor), {
+        dtype: "float32",
+        params: [...layer.namedParameters()],
+        h: 1e-3,
+        training: true,
+        fedMasks: true,
+      });
+      expect(r.worst, r.details.join("\n")).toBeLessThan(TOL);
+    }
+  });
   it("Conv2d (strided) and depthwise Conv2d", async () => {
     for (const conv of [new Conv2d(3, 4, 3, { stride: 2, padding: 1, rng }), new Conv2d(4, 4, 7, { padding: 3, groups: 4, rng })]) {
       const r = await gradCheck([{ name: "x", shape: [2, conv.inChannels, 6, 6] }], (_g, [x]) => conv.forward(x as Tensor), { dtype: "float32", params: [...conv.namedParameters()], h: 1e-3 });

@@ -4,6 +4,8 @@ import { Session } from "../run/session.js";
 import { exp, mul } from "./elementwise.js";
 import { dropout } from "./nn-ops.js";
 import { stochasticDepth } from "./regularize.js";
+import { reshape } from "./shape-ops.js";
+import { MaskStream } from "../run/masks.js";
 
 describe("random ops stay on in training graphs without a backward pass", () => {
   // onnxruntime deletes a Dropout whose mask nothing reads; the keep-alive slice must stop that
@@ -23,5 +25,61 @@ describe("random ops stay on in training graphs without a backward pass", () => 
     expect(rowsDropped).toBeGreaterThan(140);
     expect(rowsDropped).toBeLessThan(260);
     for (let i = 0; i < 400; i++) expect(z[2 * i + 1]).toBe(z[2 * i]); // one draw per row
+  });
+});
+
+describe("dropout masks fed by the session (dropoutMasks: \"inputs\")", () => {
+  it("MaskStream: keep rate 1 − p, odd and unaligned lengths, replayable from the seed", () => {
+    for (const n of [1, 7, 4001]) {
+      const buf = new Uint8Array(n + 1).subarray(1); // byteOffset 1: byte-wise path
+      new MaskStream(3, 0.2).fill(buf);
+      expect(buf.every((v) => v === 0 || v === 1)).toBe(true);
+    }
+    const a = new Uint8Array(20_001);
+    const s = new MaskStream(3, 0.2);
+    s.fill(a);
+    const kept = a.reduce((k, v) => k + v, 0) / a.length;
+    expect(Math.abs(kept - 0.8)).toBeLessThan(0.015);
+    const b = new Uint8Array(a.length);
+    s.fill(b);
+    expect(Buffer.compare(b, a)).not.toBe(0); // the stream moves on
+    const again = new Uint8Array(a.length);
+    new MaskStream(3, 0.2).fill(again);
+    expect(Buffer.compare(again, a)).toBe(0); // same seed, same first mask
+    const unaligned = new Uint8Array(a.length + 1).subarray(1);
+    new MaskStream(3, 0.2).fill(unaligned);
+    expect(Buffer.compare(unaligned, a)).toBe(0); // word and byte paths draw the same stream
+  });
+
+  it("Session sizes the masks from the feeds' dims, replays them per session, and the scale is exact", async () => {
+    const g = new Graph({ training: true, seed: 4, dropoutMasks: "inputs" });
+    const x = g.input("x", ["B", 300]);
+    g.output("y", dropout(exp(x), 0.25));
+    expect([...g.maskInputs.values()].map((m) => m.tensor.shape)).toEqual([["B", 300]]);
+    const feeds = { x: { data: new Float32Array(600), dims: [2, 300] } };
+    const s1 = await Session.create(g, { intraOpThreads: 1 });
+    const [r1, r2] = [await s1.run(feeds), await s1.run(feeds)];
+    const y1 = r1.y?.data as Float32Array;
+    expect(y1).toHaveLength(600);
+    y1.forEach((v) => expect([0, 1 / 0.75].map((c) => Math.fround(c))).toContain(v));
+    const dropped = y1.filter((v) => v === 0).length;
+    expect(dropped).toBeGreaterThan(100);
+    expect(dropped).toBeLessThan(200);
+    expect(r2.y?.data).not.toEqual(y1);
+    const s2 = await Session.create(g, { intraOpThreads: 1 });
+    expect((await s2.run(feeds)).y?.data).toEqual(y1);
+    // a fed mask overrides the drawn one
+    const mask = { data: new Uint8Array(600).fill(1), dims: [2, 300] };
+    const name = [...g.maskInputs.values()][0]?.tensor.name as string;
+    const all = (await s2.run({ ...feeds, [name]: mask })).y?.data as Float32Array;
+    expect(all.every((v) => v === Math.fround(1 / 0.75))).toBe(true);
+  });
+
+  it("falls back to the ONNX Dropout op when a dim is not known from the inputs", () => {
+    const g = new Graph({ training: true, dropoutMasks: "inputs" });
+    const x = reshape(g.input("x", ["B", 6]), [-1, 3]); // [dim_k, 3]: dim only known inside onnxruntime
+    const y = dropout(x, 0.5);
+    expect(y.producer?.op).toBe("Dropout");
+    expect(g.maskInputs.size).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import * as ort from "onnxruntime-node";
 import type { Graph } from "../graph/graph.js";
 import type { DType, Shape, TensorData } from "../graph/types.js";
 import { toOnnxBytes } from "../onnx/emit.js";
+import { MaskStream } from "./masks.js";
 
 /** Options of {@link Session.create}. */
 export interface SessionOptions {
@@ -11,6 +12,8 @@ export interface SessionOptions {
   optimization?: "disabled" | "basic" | "extended" | "all";
   /** Re-use memory across runs (onnxruntime memory pattern). @default true */
   memoryPattern?: boolean;
+  /** Write onnxruntime's per-node profile to `<prefix>_<date>.json` (finished by `session.ort.endProfiling()`). */
+  profileFilePrefix?: string;
 }
 
 /** A value fed to a run: a typed array with its concrete shape. */
@@ -23,6 +26,14 @@ export interface Feed {
 export interface RunOutput {
   data: TensorData;
   dims: readonly number[];
+}
+
+/** A dropout keep-mask input the session fills before each run. */
+interface FedMask {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly stream: MaskStream;
+  data: Uint8Array;
 }
 
 const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
@@ -44,11 +55,12 @@ export class Session {
     readonly ort: ort.InferenceSession,
     private readonly paramFeeds: Record<string, ort.Tensor>,
     private readonly inputTypes: Map<string, { dtype: DType; shape: Shape }>,
+    private readonly masks: readonly FedMask[],
   ) {}
 
   /** Serialises `graph` (or takes ONNX bytes) and opens an onnxruntime session from the buffer. */
   static async create(graph: Graph | Uint8Array, options: SessionOptions = {}): Promise<Session> {
-    const { intraOpThreads = 0, optimization = "all", memoryPattern = true } = options;
+    const { intraOpThreads = 0, optimization = "all", memoryPattern = true, profileFilePrefix } = options;
     const bytes = graph instanceof Uint8Array ? graph : toOnnxBytes(graph);
     const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: intraOpThreads,
@@ -56,6 +68,7 @@ export class Session {
       graphOptimizationLevel: optimization,
       enableMemPattern: memoryPattern,
       executionMode: "sequential",
+      ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}),
     });
     const paramFeeds: Record<string, ort.Tensor> = {};
     const inputTypes = new Map<string, { dtype: DType; shape: Shape }>();
@@ -65,7 +78,10 @@ export class Session {
       }
       for (const t of graph.inputs) inputTypes.set(t.name, { dtype: t.dtype, shape: t.shape });
     }
-    return new Session(session, paramFeeds, inputTypes);
+    const masks = graph instanceof Uint8Array ? [] : [...graph.maskInputs.values()].map((m) => ({
+      name: m.tensor.name, shape: m.tensor.shape, stream: new MaskStream(m.seed, m.p), data: new Uint8Array(0),
+    }));
+    return new Session(session, paramFeeds, inputTypes, masks);
   }
 
   /** Names of the graph outputs. */
@@ -84,6 +100,7 @@ export class Session {
       const type = this.inputTypes.get(name)?.dtype ?? dtypeOf(f.data);
       all[name] = new ort.Tensor(ORT_TYPE[type], f.data as never, [...f.dims]);
     }
+    if (this.masks.length > 0) this.feedMasks(feeds, all);
     let res: ort.InferenceSession.ReturnType;
     if (into && into.size > 0) {
       // pre-allocated outputs: onnxruntime writes into the given buffers (no allocation per run)
@@ -94,6 +111,26 @@ export class Session {
     const out: Record<string, RunOutput> = {};
     for (const [name, t] of Object.entries(res)) out[name] = { data: t.data as TensorData, dims: t.dims };
     return out;
+  }
+
+  /** Draws the next keep-mask of every fed-mask dropout (unless the caller fed it), sized from the feeds' dims. */
+  private feedMasks(feeds: Record<string, Feed>, all: Record<string, ort.Tensor>): void {
+    const dims = new Map<string, number>();
+    for (const [name, f] of Object.entries(feeds)) {
+      this.inputTypes.get(name)?.shape.forEach((d, i) => {
+        if (typeof d === "string" && f.dims[i] !== undefined) dims.set(d, f.dims[i] as number);
+      });
+    }
+    for (const m of this.masks) {
+      if (feeds[m.name]) continue;
+      const shape = m.shape.map((d) => (typeof d === "number" ? d : dims.get(d)));
+      const missing = m.shape.find((d, i) => shape[i] === undefined);
+      if (missing !== undefined) throw new Error(`Session.run: dropout mask "${m.name}" needs dim "${missing}", which no feed gives`);
+      const n = (shape as number[]).reduce((a, b) => a * b, 1);
+      if (m.data.length !== n) m.data = new Uint8Array(4 * Math.ceil(n / 4)).subarray(0, n); // 4-byte aligned for word stores
+      m.stream.fill(m.data);
+      all[m.name] = new ort.Tensor("bool", m.data, shape as number[]);
+    }
   }
 
   private readonly fetchCache = new Map<string, { data: TensorData; tensor: ort.Tensor }>();

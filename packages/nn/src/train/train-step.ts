@@ -20,6 +20,8 @@ export interface TrainStepOptions extends SessionOptions {
   training?: boolean;
   /** Which parameters get gradients. @default every parameter with requiresGrad used by the graph */
   trainable?: (name: string, p: Parameter) => boolean;
+  /** Dropout masks drawn by the session and fed as inputs, or by onnxruntime's Dropout op (see `GraphOptions.dropoutMasks`). @default "inputs" */
+  dropoutMasks?: "onnx" | "inputs";
 }
 
 /** Result of one forward + backward run. */
@@ -55,8 +57,8 @@ export class TrainStep {
 
   /** Builds the forward graph with `build`, differentiates the loss w.r.t. the parameters and opens a session. */
   static async create(model: Module, build: (g: Graph) => TrainGraphSpec, options: TrainStepOptions = {}): Promise<TrainStep> {
-    const { seed = 0, training = true, trainable = (_n: string, p: Parameter) => p.requiresGrad, ...sessionOptions } = options;
-    const graphOptions: GraphOptions = { params: "inputs", training, seed, name: "train" };
+    const { seed = 0, training = true, trainable = (_n: string, p: Parameter) => p.requiresGrad, dropoutMasks = "inputs", ...sessionOptions } = options;
+    const graphOptions: GraphOptions = { params: "inputs", training, seed, name: "train", dropoutMasks };
     const g = model.bind(new Graph(graphOptions));
     const spec = build(g);
     const used = [...g.paramTensors].filter(([name]) => {

@@ -1,0 +1,72 @@
+import { Rng } from "../rng.js";
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * The keep-mask stream of one dropout op fed as a graph input: element i is kept (1) with
+ * probability 1 − p, independently, from a xoshiro128** stream seeded once per session, so a new
+ * session of the same graph replays the same masks run for run. Each 32-bit draw gives two
+ * elements (16 bits each), so p is rounded to a multiple of 2⁻¹⁶ (0.1 → 0.100006).
+ */
+export class MaskStream {
+  private readonly s: Uint32Array;
+  private readonly threshold: number;
+  constructor(seed: number, readonly p: number) {
+    const rng = new Rng(seed);
+    this.s = Uint32Array.from({ length: 4 }, () => rng.nextU32());
+    if (this.s.every((v) => v === 0)) this.s[0] = 1;
+    this.threshold = Math.round(p * 65536);
+  }
+
+  /** Overwrites `out` with the next mask (1 = keep). */
+  fill(out: Uint8Array): void {
+    const thr = this.threshold;
+    const st = this.s;
+    let s0 = st[0] as number;
+    let s1 = st[1] as number;
+    let s2 = st[2] as number;
+    let s3 = st[3] as number;
+    const n = out.length;
+    const words = LITTLE_ENDIAN && out.byteOffset % 4 === 0 ? n >>> 2 : 0;
+    const w32 = words > 0 ? new Uint32Array(out.buffer, out.byteOffset, words) : new Uint32Array(0);
+    // xoshiro128** inlined twice per store (a closure or a branchy loop is several times slower in V8)
+    for (let k = 0; k < words; k++) {
+      const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9);
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const b = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      // four keep bytes per store (little-endian: element 4k is the low byte)
+      w32[k] = ((a & 0xffff) >= thr ? 1 : 0) | ((a >>> 16) >= thr ? 0x100 : 0) | ((b & 0xffff) >= thr ? 0x10000 : 0) | ((b >>> 16) >= thr ? 0x1000000 : 0);
+    }
+    // the rest byte by byte, two elements per draw as above (the same stream either way)
+    for (let i = 4 * words; i < n; i += 2) {
+      const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = (a & 0xffff) >= thr ? 1 : 0;
+      if (i + 1 < n) out[i + 1] = (a >>> 16) >= thr ? 1 : 0;
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+  }
+}
+
