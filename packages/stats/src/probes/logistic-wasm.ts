@@ -198,6 +198,8 @@ export function wasmChunkRunner(module: object, memory: object, L: WasmLayout, y
           f[o + j] = z;
           if (z > zmax) zmax = z;
         }
+        const yc = yi[row]!;
+        const zy = f[o + yc]!;
         let se = 0;
         for (let j = 0; j < k; j++) {
           const e = Math.exp(f[o + j]! - zmax);
@@ -205,11 +207,12 @@ export function wasmChunkRunner(module: object, memory: object, L: WasmLayout, y
           se += e;
         }
         const w = sw[row]!;
-        const yc = yi[row]!;
-        loss += w * (Math.log(se) - Math.log(f[o + yc]!));
+        // −log p_y = log Σ exp(z − zmax) − (z_y − zmax)
+        loss += w * (Math.log(se) - (zy - zmax));
         const scale = w / swSum;
+        const ps = scale / se;
         for (let j = 0; j < k; j++) {
-          const res = (f[o + j]! / se - (j === yc ? 1 : 0)) * scale;
+          const res = f[o + j]! * ps - (j === yc ? scale : 0);
           f[o + j] = res;
           f[lb + 1 + j]! += res;
         }
