@@ -29,25 +29,29 @@ describe("random ops stay on in training graphs without a backward pass", () => 
 });
 
 describe("dropout masks fed by the session (dropoutMasks: \"inputs\")", () => {
-  it("MaskStream: keep rate 1 − p, odd and unaligned lengths, replayable from the seed", () => {
+  it.each([0.1, 0.5])("MaskStream p = %s: keep rate 1 − p, odd and unaligned lengths, replayable from the seed", (p) => {
     for (const n of [1, 7, 4001]) {
       const buf = new Uint8Array(n + 1).subarray(1); // byteOffset 1: byte-wise path
-      new MaskStream(3, 0.2).fill(buf);
+      new MaskStream(3, p).fill(buf);
       expect(buf.every((v) => v === 0 || v === 1)).toBe(true);
     }
-    const a = new Uint8Array(20_001);
-    const s = new MaskStream(3, 0.2);
+    const a = new Uint8Array(40_001);
+    const s = new MaskStream(3, p);
     s.fill(a);
     const kept = a.reduce((k, v) => k + v, 0) / a.length;
-    expect(Math.abs(kept - 0.8)).toBeLessThan(0.015);
+    expect(Math.abs(kept - (1 - p))).toBeLessThan(0.0125); // > 5σ
+    // independent elements: P(both of two neighbours dropped) = p²
+    let both = 0;
+    for (let i = 0; i + 1 < a.length; i += 2) both += a[i] === 0 && a[i + 1] === 0 ? 1 : 0;
+    expect(Math.abs(both / (a.length >> 1) - p * p)).toBeLessThan(0.015);
     const b = new Uint8Array(a.length);
     s.fill(b);
     expect(Buffer.compare(b, a)).not.toBe(0); // the stream moves on
     const again = new Uint8Array(a.length);
-    new MaskStream(3, 0.2).fill(again);
+    new MaskStream(3, p).fill(again);
     expect(Buffer.compare(again, a)).toBe(0); // same seed, same first mask
     const unaligned = new Uint8Array(a.length + 1).subarray(1);
-    new MaskStream(3, 0.2).fill(unaligned);
+    new MaskStream(3, p).fill(unaligned);
     expect(Buffer.compare(unaligned, a)).toBe(0); // word and byte paths draw the same stream
   });
 

@@ -1,12 +1,16 @@
 import { Rng } from "../rng.js";
 
+/** Up to this drop probability masks are drawn as geometric gaps between drops (fewer draws). */
+const SPARSE_P = 0.25;
+
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * The keep-mask stream of one dropout op fed as a graph input: element i is kept (1) with
  * probability 1 − p, independently, from a xoshiro128** stream seeded once per session, so a new
- * session of the same graph replays the same masks run for run. Each 32-bit draw gives two
- * elements (16 bits each), so p is rounded to a multiple of 2⁻¹⁶ (0.1 → 0.100006).
+ * session of the same graph replays the same masks run for run. For p ≤ 0.25 one 32-bit draw per
+ * dropped element gives the gap to the next drop; above, each 32-bit draw gives two elements
+ * (16 bits each), so p is rounded to a multiple of 2⁻¹⁶ (0.3 → 0.300003).
  */
 export class MaskStream {
   private readonly s: Uint32Array;
@@ -20,6 +24,45 @@ export class MaskStream {
 
   /** Overwrites `out` with the next mask (1 = keep). */
   fill(out: Uint8Array): void {
+    if (this.p > 0 && this.p <= SPARSE_P) this.fillSparse(out);
+    else this.fillDense(out);
+  }
+
+  /**
+   * Small p: all ones, then zeros at positions whose gaps are drawn from Geometric(p)
+   * (⌊log u / log(1 − p)⌋ with u from 32 bits): one draw per dropped element instead of per element,
+   * the same Bernoulli process exactly (gaps are memoryless, so each fill can start afresh).
+   */
+  private fillSparse(out: Uint8Array): void {
+    const st = this.s;
+    let s0 = st[0] as number;
+    let s1 = st[1] as number;
+    let s2 = st[2] as number;
+    let s3 = st[3] as number;
+    const n = out.length;
+    const scale = 1 / Math.log1p(-this.p);
+    out.fill(1);
+    let pos = -1;
+    for (;;) {
+      const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      pos += 1 + Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale);
+      if (pos >= n) break;
+      out[pos] = 0;
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+  }
+
+  private fillDense(out: Uint8Array): void {
     const thr = this.threshold;
     const st = this.s;
     let s0 = st[0] as number;
