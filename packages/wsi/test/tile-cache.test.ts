@@ -31,4 +31,24 @@ describe("TileCache", () => {
     await expect(cache.get("bad", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
     expect(await cache.get("bad", async () => new Uint8Array(1))).toHaveLength(1);
   });
+
+  it("charges a buffer shared by several tiles once, while any of them is cached", async () => {
+    const cache = new TileCache(5000);
+    const batch = new Uint8Array(3000); // one decode of three 1000-byte tiles
+    const views = [0, 1, 2].map((k) => batch.subarray(k * 1000, (k + 1) * 1000));
+    await Promise.all(cache.getMany(["a", "b", "c"], async () => views));
+    expect(cache.size).toBe(3000);
+    await cache.get("d", async () => new Uint8Array(1000));
+    expect(cache.size).toBe(4000);
+    await cache.get("a", async () => new Uint8Array(1)); // hit: "a" becomes most recent
+    // 2,000 more bytes: "b" and "c" go, but "a" still keeps the whole batch, so "d" goes too
+    await cache.get("e", async () => new Uint8Array(2000));
+    expect(cache.size).toBe(5000);
+    let loads = 0;
+    const load = async () => { loads++; return new Uint8Array(1); };
+    for (const k of ["a", "e"]) await cache.get(k, load);
+    expect(loads).toBe(0);
+    for (const k of ["b", "c", "d"]) await cache.get(k, load);
+    expect(loads).toBe(3);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * A least-recently-used cache of decoded tiles bounded in bytes. Concurrent requests for the same
+ * A least-recently-used cache of decoded tiles bounded in bytes (of the buffers the tiles keep alive). Concurrent requests for the same
  * key share one decode (the in-flight promise is remembered until it settles).
  */
 export class TileCache {
@@ -7,6 +7,8 @@ export class TileCache {
   private bytes = 0;
   private readonly entries = new Map<string, Uint8Array | null>();
   private readonly pending = new Map<string, Promise<Uint8Array | null>>();
+  /** Cached tiles per underlying buffer. */
+  private readonly buffers = new Map<ArrayBufferLike, number>();
 
   /** @param maxBytes capacity in bytes; 0 disables caching (in-flight sharing still applies). */
   constructor(maxBytes: number) {
@@ -89,20 +91,35 @@ export class TileCache {
   }
 
   private put(key: string, value: Uint8Array | null): void {
-    const cost = value === null ? 64 : value.byteLength;
+    if (this.entries.has(key)) return;
+    // a tile may be a view into a buffer it shares with other tiles (one batched decode): the buffer is
+    // charged once, while any of its tiles is cached, so the bound holds for the memory really kept
+    const buffer = value?.buffer;
+    const refs = buffer === undefined ? 0 : (this.buffers.get(buffer) ?? 0);
+    const cost = value === null ? 64 : refs > 0 ? 0 : (buffer as ArrayBufferLike).byteLength;
     if (cost > this.maxBytes) return;
     this.entries.set(key, value);
+    if (buffer !== undefined) this.buffers.set(buffer, refs + 1);
     this.bytes += cost;
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= v === null ? 64 : v.byteLength;
+      this.release(v);
     }
+  }
+
+  private release(v: Uint8Array | null): void {
+    if (v === null) { this.bytes -= 64; return; }
+    const refs = this.buffers.get(v.buffer) ?? 1;
+    if (refs > 1) { this.buffers.set(v.buffer, refs - 1); return; }
+    this.buffers.delete(v.buffer);
+    this.bytes -= v.buffer.byteLength;
   }
 
   /** Drops every entry. */
   clear(): void {
     this.entries.clear();
+    this.buffers.clear();
     this.bytes = 0;
   }
 }

@@ -178,8 +178,8 @@ export class TiffImage {
     const layout = { tileWidth: this.tileWidth, tileHeight: this.tileHeight, photometric: this.photometric, samplesPerPixel: this.samplesPerPixel, bitsPerSample: this.bitsPerSample, predictor: this.predictor, extraSamples: this.extraSamples };
     const bytes = this.tileWidth * this.tileHeight * pixels.channels;
     present.forEach((k, n) => {
-      // a copy, so a cached tile does not keep the whole batch's buffer alive
-      if (pixels.channels === 3) { out[k] = pixels.data.slice(n * bytes, (n + 1) * bytes); return; }
+      // a view: the tile cache charges the shared buffer once, for as long as any of its tiles is cached
+      if (pixels.channels === 3) { out[k] = pixels.data.subarray(n * bytes, (n + 1) * bytes); return; }
       const data = pixels.data.subarray(n * bytes, (n + 1) * bytes);
       out[k] = toRgba({ data, width: this.tileWidth, height: this.tileHeight, channels: pixels.channels, colorReady: true }, layout, this.tiff.source.path);
     });
