@@ -1,4 +1,4 @@
-import type { Node, Tensor } from "../graph/graph.js";
+import type { MaskInput, Node, Tensor } from "../graph/graph.js";
 import { cast, greater, mul, sub } from "../ops/elementwise.js";
 import { reduceSum } from "../ops/reduce.js";
 import { attrInt, out } from "./helpers.js";
@@ -14,7 +14,7 @@ export type ChainRule = (first: Node, second: Node, gy: Tensor) => Tensor;
 /**
  * Dropout of a softmax (attention weights), A = P·m·s with P = softmax(x): with G = dL/dA,
  * dL/dP = G·m·s, so dL/dx = P·(G·m·s − Σ P·G·m·s) = G·A − P·Σ(G·A): the mask is not needed.
- * The same holds for a fed-mask dropout z = P·float(m) (s = 1; its scale follows z).
+ * The same holds for a fed-mask dropout A = P·dequantize(m, s).
  */
 const softmaxDropout: ChainRule = (first, second, gy) => {
   const t = mul(gy, out(second));
@@ -27,16 +27,23 @@ const softmaxDropout: ChainRule = (first, second, gy) => {
  */
 const reluDropout: ChainRule = (_first, second, gy) => mul(mul(gy, dropoutScale(second)), cast(greater(out(second), 0), gy.dtype));
 
-/** Fed-mask dropout z = relu(x)·float(mask): dz/dx = 1 exactly where z > 0. */
-const reluMasked: ChainRule = (_first, second, gy) => mul(gy, cast(greater(out(second), 0), gy.dtype));
+/** The fed mask of a dropout x·dequantize(mask, s), if `n` is one. */
+function fedMask(n: Node): MaskInput | undefined {
+  const keep = n.op === "Mul" ? n.inputs[1] : undefined;
+  const mask = keep?.producer?.op === "DequantizeLinear" ? keep.producer.inputs[0] : undefined;
+  return mask ? mask.graph.maskInputs.get(mask) : undefined;
+}
 
-/** The input of `second` that links it to `first`: Dropout's data input, or x of a fed-mask x·float(mask). */
+/** Fed-mask dropout z = relu(x)·m·s: dz/dx = s exactly where z > 0. */
+const reluMasked: ChainRule = (_first, second, gy) => {
+  const s = 1 / (1 - (fedMask(second)?.p ?? 0));
+  return mul(mul(gy, s), cast(greater(out(second), 0), gy.dtype));
+};
+
+/** The input of `second` that links it to `first`: Dropout's data input, or x of a fed-mask dropout. */
 function linkOf(second: Node): Tensor | undefined {
   if (second.op === "Dropout") return second.inputs[0] ?? undefined;
-  const [x, keep] = second.inputs;
-  const mask = keep?.producer?.op === "Cast" ? keep.producer.inputs[0] : undefined;
-  if (second.op !== "Mul" || !x || !mask || !x.graph.maskInputs.has(mask)) return undefined;
-  return x;
+  return fedMask(second) ? (second.inputs[0] ?? undefined) : undefined;
 }
 
 /** Chain rules by `"FirstOp>SecondOp"`. */

@@ -16,15 +16,30 @@ const logSoftmaxRule: GradRule = (n, [gy]) => {
   return [sub(gy, mul(exp(out(n)), reduceSum(gy, [axis], true)))];
 };
 
-/** LayerNormalization over the last axis; mean and 1/σ are recomputed in the input dtype. */
+/** Mean and 1/σ of a float32 LayerNormalization node: its own optional outputs (no recomputation). */
+function savedStats(n: Node, x: Tensor): [Tensor, Tensor] {
+  const shape = [...x.shape.slice(0, -1), 1];
+  while (n.outputs.length < 3) x.graph.extendNode(n, "float32", shape);
+  return [out(n, 1), out(n, 2)];
+}
+
+/**
+ * LayerNormalization over the last axis. float32: mean and 1/σ are the node's saved outputs;
+ * other dtypes recompute them in the input dtype (the saved ones are float32).
+ */
 const layerNormRule: GradRule = (n, [gy], need) => {
   if (!gy) return [null, null, null];
   const [x, scale, bias] = [inp(n, 0), inp(n, 1), n.inputs[2] ?? null];
   const eps = attrInt(n, "epsilon", 1e-5);
-  const mean = reduceMean(x, [-1], true);
-  const xc = sub(x, mean);
-  const invStd = div(1, sqrt(add(reduceMean(mul(xc, xc), [-1], true), eps)));
-  const xhat = mul(xc, invStd);
+  let mean: Tensor;
+  let invStd: Tensor;
+  if (x.dtype === "float32") [mean, invStd] = savedStats(n, x);
+  else {
+    mean = reduceMean(x, [-1], true);
+    const xc0 = sub(x, mean);
+    invStd = div(1, sqrt(add(reduceMean(mul(xc0, xc0), [-1], true), eps)));
+  }
+  const xhat = mul(sub(x, mean), invStd);
   const lead = x.shape.slice(0, -1).map((_, i) => i);
   let gx: Tensor | null = null;
   if (need[0]) {

@@ -52,7 +52,7 @@ export interface GraphOptions {
   /**
    * Where dropout masks come from in training graphs: `"onnx"` (the ONNX Dropout op draws them
    * inside onnxruntime, one thread) or `"inputs"` (bool graph inputs that {@link Session} fills
-   * from a seeded stream before each run, several times faster; needs the masked tensor's dims to
+   * (uint8 0/1) from a seeded stream before each run, several times faster; needs the masked tensor's dims to
    * be static or named graph-input dims, else the op falls back to `"onnx"`). @default "onnx"
    */
   dropoutMasks?: "onnx" | "inputs";
@@ -108,8 +108,6 @@ export class Graph {
   readonly keepAlive = new Set<Node>();
   /** Dropout keep-masks fed as inputs, by input tensor. */
   readonly maskInputs = new Map<Tensor, MaskInput>();
-  /** Scalar scalings `y = z·s` made by dropout: `matmul` moves them past the product (onnxruntime folds them into it). */
-  readonly movableScales = new Set<Tensor>();
   readonly dropoutMasks: "onnx" | "inputs";
 
   constructor(options: GraphOptions = {}) {
@@ -142,9 +140,9 @@ export class Graph {
     return t;
   }
 
-  /** Declares a bool keep-mask input of a dropout op, filled by the Session before each run. */
+  /** Declares a uint8 (0/1) keep-mask input of a dropout op, filled by the Session before each run. */
   maskInput(shape: Shape, p: number, seed: number): Tensor {
-    const t = new Tensor(this, this.uniqueName(`dropout_mask.${seed - this.seed}`), "bool", shape);
+    const t = new Tensor(this, this.uniqueName(`dropout_mask.${seed - this.seed}`), "uint8", shape);
     this.inputs.push(t);
     this.maskInputs.set(t, { tensor: t, p, seed });
     return t;

@@ -2,7 +2,6 @@ import { ShapeError } from "../errors.js";
 import type { Tensor } from "../graph/graph.js";
 import { attr, broadcastShapes, dimsCompatible } from "../graph/shape.js";
 import type { Dim } from "../graph/types.js";
-import { mul } from "./elementwise.js";
 
 /** Batched matrix product (ONNX MatMul, NumPy semantics); both operands have rank ≥ 2. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -14,11 +13,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!dimsCompatible(k1, k2)) throw new ShapeError("MatMul", shapes, `inner dims differ (${k1} vs ${k2})`);
   const batch = broadcastShapes("MatMul", [a.shape.slice(0, -2), b.shape.slice(0, -2)]);
   const shape = [...batch, a.shape[a.rank - 2] as Dim, b.shape[b.rank - 1] as Dim];
-  const scaled = a.producer;
-  if (a.graph.movableScales.has(a) && scaled && scaled.inputs[0] && scaled.inputs[1]) {
-    // (z·s)·b = (z·b)·s: the scale lands on the product, which onnxruntime folds into the MatMul
-    return mul(matmul(scaled.inputs[0], b), scaled.inputs[1]);
-  }
   return a.graph.addNode("MatMul", [a, b], [{ dtype: a.dtype, shape }])[0] as Tensor;
 }
 

@@ -48,11 +48,11 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inner = x.producer?.op === "Transpose" ? x.producer : undefined;
   const src = inner?.inputs[0];
   if (inner && src) {
-    // transpose of a transpose: one permutation of the source (none when they cancel)
+    // a transpose that undoes a transpose is its source (other compositions are left to
+    // onnxruntime, which folds a last-two-axes swap into a MatMul: one composed perm it could not)
     const a = inner.attrs.perm;
     const q = a?.kind === "ints" ? a.value : src.shape.map((_, i) => src.rank - 1 - i);
-    const composed = p.map((i) => q[i] as number);
-    return composed.every((v, i) => v === i) ? src : transpose(src, composed);
+    if (p.every((i, k) => q[i] === k)) return src;
   }
   const shape = p.map((i) => x.shape[i] as Dim);
   return x.graph.addNode("Transpose", [x], [{ dtype: x.dtype, shape }], { perm: attr.ints(p) })[0] as Tensor;

@@ -129,7 +129,7 @@ export class Session {
       const n = (shape as number[]).reduce((a, b) => a * b, 1);
       if (m.data.length !== n) m.data = new Uint8Array(4 * Math.ceil(n / 4)).subarray(0, n); // 4-byte aligned for word stores
       m.stream.fill(m.data);
-      all[m.name] = new ort.Tensor("bool", m.data, shape as number[]);
+      all[m.name] = new ort.Tensor("uint8", m.data, shape as number[]);
     }
   }
 
