@@ -35,20 +35,24 @@ export function stackJpegTiles(tiles: Uint8Array[], tables: Uint8Array | undefin
   const sosAt = findSos(header);
   if (sosAt < 0) return undefined;
   const dri = Uint8Array.from([0xff, 0xdd, 0x00, 0x04, mcus >> 8, mcus & 0xff]);
-  let size = header.length + dri.length + 2;
+  const withDri = new Uint8Array(header.length + dri.length);
+  withDri.set(header.subarray(0, sosAt));
+  withDri.set(dri, sosAt);
+  withDri.set(header.subarray(sosAt), sosAt + dri.length);
+  // the header (tables spliced in) is completed on its own, so the tiles' data are copied only once
+  const complete = completeJpeg(withDri, tables, rgb);
+  let size = complete.length + 2;
   for (const s of scans) size += s.length + 2;
   const out = new Uint8Array(size);
-  let o = 0;
-  out.set(header.subarray(0, sosAt), o); o += sosAt;
-  out.set(dri, o); o += dri.length;
-  out.set(header.subarray(sosAt), o); o += header.length - sosAt;
+  out.set(complete);
+  let o = complete.length;
   scans.forEach((s, i) => {
     out.set(s, o); o += s.length;
     if (i < scans.length - 1) { out[o++] = 0xff; out[o++] = 0xd0 + (i % 8); }
   });
   out[o++] = 0xff;
   out[o++] = 0xd9;
-  return completeJpeg(out.subarray(0, o), tables, rgb);
+  return out.subarray(0, o);
 }
 
 function findSos(header: Uint8Array): number {
