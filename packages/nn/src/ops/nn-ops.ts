@@ -82,7 +82,7 @@ export function dropout(x: Tensor, p: number): Tensor {
     // keep-mask (uint8 0/1) fed by the Session: y = x·dequantize(mask, s) with s = 1/(1 − p); a
     // DequantizeLinear and a Mul run several times faster in onnxruntime than a Where or its Dropout op
     const mask = g.maskInput(x.shape, p, seed);
-    const keep = g.addNode("DequantizeLinear", [mask, g.scalar(1 / (1 - p), x.dtype), g.constant(Uint8Array.of(0), [], "uint8", "zero_u8")], [{ dtype: x.dtype, shape: x.shape }])[0] as Tensor;
+    const keep = g.addNode("DequantizeLinear", [mask, g.scalar(1 / (1 - p), x.dtype), g.scalar(0, "uint8")], [{ dtype: x.dtype, shape: x.shape }])[0] as Tensor;
     return mul(x, keep);
   }
   const ratio = g.scalar(p, x.dtype);

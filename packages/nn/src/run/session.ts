@@ -12,6 +12,8 @@ export interface SessionOptions {
   optimization?: "disabled" | "basic" | "extended" | "all";
   /** Re-use memory across runs (onnxruntime memory pattern). @default true */
   memoryPattern?: boolean;
+  /** onnxruntime's CPU memory arena (keeps freed blocks for reuse; off returns them to the system). @default true */
+  memArena?: boolean;
   /** Write onnxruntime's per-node profile to `<prefix>_<date>.json` (finished by `session.ort.endProfiling()`). */
   profileFilePrefix?: string;
 }
@@ -60,13 +62,14 @@ export class Session {
 
   /** Serialises `graph` (or takes ONNX bytes) and opens an onnxruntime session from the buffer. */
   static async create(graph: Graph | Uint8Array, options: SessionOptions = {}): Promise<Session> {
-    const { intraOpThreads = 0, optimization = "all", memoryPattern = true, profileFilePrefix } = options;
+    const { intraOpThreads = 0, optimization = "all", memoryPattern = true, memArena = true, profileFilePrefix } = options;
     const bytes = graph instanceof Uint8Array ? graph : toOnnxBytes(graph);
     const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: intraOpThreads,
       interOpNumThreads: 1,
       graphOptimizationLevel: optimization,
       enableMemPattern: memoryPattern,
+      enableCpuMemArena: memArena,
       executionMode: "sequential",
       ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}),
     });
