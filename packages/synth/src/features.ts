@@ -60,7 +60,7 @@ function gland_(rng: Rng, spec: TissueClassSpec, gland: Blob, out: CellFeatures)
   const { x: cx, y: cy, a: r } = gland;
   const aspect = gland.b / gland.a;
   const angle = Math.atan2(gland.sin, gland.cos);
-  out.blobs.push(gland, blob(cx, cy, r * spec.lumenFraction, r * aspect * spec.lumenFraction, angle, 0.06, true));
+  out.blobs.push(gland, blob(cx, cy, r * spec.lumenFraction, r * aspect * spec.lumenFraction, angle, spec.lumenEosin, true));
   const ring = 0.5 * (1 + spec.lumenFraction) + 0.12;
   const perimeter = 2 * Math.PI * Math.sqrt((r * r + r * aspect * r * aspect) / 2) * ring;
   const n = Math.max(6, Math.round(perimeter / (1.9 * spec.nucleusRadiusUm[0])));
@@ -138,7 +138,7 @@ const generators = new Map<string, Generator>([
       const rr = r * 0.6 * Math.sqrt(rng.next());
       const t = rng.range(0, 2 * Math.PI);
       const lr = r * rng.range(0.6, 1.4) * spec.lumenFraction;
-      lumens.push(blob(cx + rr * Math.cos(t), cy + rr * Math.sin(t) * 0.8, lr, lr, 0, 0.06, true));
+      lumens.push(blob(cx + rr * Math.cos(t), cy + rr * Math.sin(t) * 0.8, lr, lr, 0, spec.lumenEosin, true));
     }
     out.blobs.push(nest, ...lumens);
     fill(rng, spec, nest, out, lumens);
@@ -161,7 +161,7 @@ const generators = new Map<string, Generator>([
     fill(rng, spec, nest, out);
   }],
   ["cords", (rng, spec, x0, y0, out) => {
-    const cords = rng.next() < spec.structureFraction ? rng.int(2, 4) : 0;
+    const cords = rng.next() < spec.structureFraction ? rng.int(4, 7) : 0;
     for (let c = 0; c < cords; c++) {
       const len = rng.range(spec.structureRadiusUm[0], spec.structureRadiusUm[1]) * 2;
       const t = rng.range(0, Math.PI);

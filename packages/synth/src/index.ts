@@ -8,9 +8,11 @@ export { tcgaClasses } from "./cohort/tcga";
 export { nodeCategory, pnStage } from "./cohort/camelyon";
 export { gleasonMixture, pandaProviders } from "./cohort/panda";
 export { tissueClasses, classSpec } from "./classes";
-export { stainPresets, stainFor } from "./stains";
+export { CENTER_STAIN_SPREAD, stainPresets, stainFor } from "./stains";
 export { planLayout } from "./layout";
 export { createRenderContext, renderRegion } from "./render";
+export { sampleTissueTiles } from "./sample-tiles";
+export type { SampledTiles, SampleTissueTilesOptions } from "./sample-tiles";
 export type { NodeCategory } from "./cohort/camelyon";
 export type {
   CohortPreset,

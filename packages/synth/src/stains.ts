@@ -24,8 +24,25 @@ const base: StainSpec = {
   background: [244, 242, 245],
 };
 
-function shift(h: [number, number, number], e: [number, number, number], hScale: number, eScale: number, bg: [number, number, number]): StainSpec {
-  return { hematoxylin: h, eosin: e, hScale, eScale, background: bg };
+/**
+ * How far the centres' stains sit from the base stain (1 = the listed values). Half-way keeps centre-grouped
+ * validation meaningful (centres are told apart from colour alone) while tissue classes still differ more
+ * than centres do, as in multi-site cohorts such as TCGA.
+ */
+export const CENTER_STAIN_SPREAD = 0.35;
+
+function blend(a: readonly number[], b: readonly number[], t: number): [number, number, number] {
+  return [0, 1, 2].map((i) => (a[i] as number) + t * ((b[i] as number) - (a[i] as number))) as [number, number, number];
+}
+
+function shift(h: [number, number, number], e: [number, number, number], hScale: number, eScale: number, bg: [number, number, number], spread = CENTER_STAIN_SPREAD): StainSpec {
+  return {
+    hematoxylin: blend(base.hematoxylin, h, spread),
+    eosin: blend(base.eosin, e, spread),
+    hScale: base.hScale + spread * (hScale - base.hScale),
+    eScale: base.eScale + spread * (eScale - base.eScale),
+    background: blend(base.background, bg, spread).map(Math.round) as [number, number, number],
+  };
 }
 
 /**
@@ -42,7 +59,7 @@ export const stainPresets = new Map<string, StainSpec>([
   ["karolinska", shift([0.62, 0.74, 0.3], [0.06, 0.92, 0.22], 1.1, 0.9, [242, 241, 244])],
   ["radboud", shift([0.7, 0.7, 0.26], [0.1, 1.0, 0.15], 0.9, 1.15, [246, 243, 243])],
   // a faded, pale slide (weak staining, bright glass): the case the Otsu tissue rule is for
-  ["pale", shift([0.65, 0.72, 0.29], [0.05, 0.9, 0.33], 0.45, 0.45, [248, 247, 248])],
+  ["pale", shift([0.65, 0.72, 0.29], [0.05, 0.9, 0.33], 0.45, 0.45, [248, 247, 248], 1)],
 ]);
 
 /** Resolves a centre given as a number (0–4 → `center-N`) or a preset name. */

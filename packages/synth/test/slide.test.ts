@@ -168,12 +168,19 @@ describe("classes and centres differ measurably on rendered pixels", () => {
       for (let p = 0; p < 600 * 600; p++) for (let c = 0; c < 3; c++) m[c] = (m[c] as number) + (rgba[p * 4 + c] as number) / (600 * 600);
       means.push(m);
     }
+    const dist = (a: number[], b: number[]) => Math.hypot(...a.map((v, c) => v - (b[c] as number)));
+    let widest = 0;
     for (let i = 0; i < means.length; i++) {
       for (let j = i + 1; j < means.length; j++) {
-        const d = Math.hypot(...(means[i] as number[]).map((v, c) => v - ((means[j] as number[])[c] as number)));
-        expect(d).toBeGreaterThan(6);
+        // JPEG noise moves a 600² mean by well under 1; CENTER_STAIN_SPREAD 0.35 gives 5.5–8 here
+        const d = dist(means[i] as number[], means[j] as number[]);
+        expect(d).toBeGreaterThan(3);
+        widest = Math.max(widest, d);
       }
     }
+    // ... but a tissue class changes the colour more than the centre does (carcinoma vs clear-cell, same centre)
+    const classMean = (c: string) => (stats.get(c) as { mean: number[] }).mean;
+    expect(dist(classMean("carcinoma"), classMean("clear-cell"))).toBeGreaterThan(widest);
   });
 });
 
