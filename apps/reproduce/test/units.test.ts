@@ -67,7 +67,7 @@ describe("config", () => {
   it("defaults to --demo without data; flags beat environment beat file", async () => {
     const dir = await tempDir();
     const demo = await loadConfig({}, {}, dir);
-    expect([demo.demo, demo.workspace, demo.data, demo.settings.tiling.tokens05]).toEqual([true, join(dir, "workspace"), join(dir, "workspace", "demo-data"), 48]);
+    expect([demo.demo, demo.workspace, demo.data, demo.settings.tiling.tokens05]).toEqual([true, join(dir, "workspace"), join(dir, "workspace", "demo-data"), 44]);
     await writeFile(join(dir, "c.json"), JSON.stringify({ workspace: "from-file", seed: 7, settings: { tiling: { tokens05: 99 } } }));
     const c = await loadConfig({ config: "c.json", data: "d" }, { WORKSPACE: "from-env", PANDA_ROOT: "/panda" }, dir);
     expect([c.demo, c.workspace, c.seed, c.pandaRoot, c.settings.tiling.tokens05, c.settings.tiling.tokens20]).toEqual([false, join(dir, "from-env"), 7, "/panda", 99, 400]);

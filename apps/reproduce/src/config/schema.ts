@@ -67,6 +67,8 @@ export const pipelineSettingsSchema = z
         /** µm/px per provider, used only for files that carry none (recorded as `mpp_source=provider`). */
         providerMpp: z.record(z.string(), z.number().positive()).default({ karolinska: 0.452, radboud: 0.486 }),
         epochs: z.number().int().min(1).default(30),
+        /** Standardise token features per training fold before the grading model (not in the original). */
+        standardize: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -118,6 +118,7 @@ export interface GradingPort {
       config?: Record<string, number>;
       epochs?: number;
       batchSize?: number;
+      standardize?: boolean;
       onFold?: (info: { seed: number; fold: number; bestEpoch: number; innerScore: number; testScore: number }) => void;
     },
   ): Promise<{ seeds: number[]; oofBySeed: Float64Array[]; ensemble: Float64Array; ensemblePred: number[] }>;

@@ -40,7 +40,7 @@ export const pandaMilStage: Stage = {
   kind: "cohort",
   deps: ["panda-features"],
   version: 1,
-  settings: (c) => ({ seeds: c.settings.evaluation.seeds, folds: c.settings.evaluation.folds, epochs: c.settings.panda.epochs, bootstrap: c.settings.evaluation.bootstrap, seed: c.seed }),
+  settings: (c) => ({ seeds: c.settings.evaluation.seeds, folds: c.settings.evaluation.folds, epochs: c.settings.panda.epochs, standardize: c.settings.panda.standardize, bootstrap: c.settings.evaluation.bootstrap, seed: c.seed }),
   unavailable: () => missingApis({ mil: ["crossValidateGrading", "oofCsv", "tileCentresMm"], backbone: ["readFeatureFile"], stats: STATS_NEEDS }),
   async plan(ctx) {
     const absent = await datasetAbsent(ctx, "panda");
@@ -76,6 +76,7 @@ export const pandaMilStage: Stage = {
       seeds: ev.seeds,
       nFolds,
       epochs: ctx.config.settings.panda.epochs,
+      standardize: ctx.config.settings.panda.standardize,
       ...config,
       onFold: (f) => ctx.reporter.info(`[panda-mil] seed ${f.seed} fold ${f.fold}: best epoch ${f.bestEpoch}, inner κ ${f.innerScore.toFixed(3)}, test κ ${f.testScore.toFixed(3)}`),
     });
@@ -94,7 +95,7 @@ export const pandaMilStage: Stage = {
     const summary: TaskSummary = {
       task: "panda-mil",
       title: "PANDA ISUP grade (NB11, attention MIL)",
-      protocol: `${ids.length} slides; StratifiedKFold(${nFolds}) on grade × provider, own folds per seed (${result.seeds.join(", ")}); early stopping on an inner split of the training folds; ${ctx.config.settings.panda.epochs} epochs max; ensemble = mean of seeds' OOF probabilities`,
+      protocol: `${ids.length} slides; StratifiedKFold(${nFolds}) on grade × provider, own folds per seed (${result.seeds.join(", ")}); early stopping on an inner split of the training folds; ${ctx.config.settings.panda.epochs} epochs max;${ctx.config.settings.panda.standardize ? " token features standardised per training fold;" : ""} ensemble = mean of seeds' OOF probabilities`,
       n: ids.length,
       chance: { name: "κ of random predictions", value: 0 },
       metrics: [

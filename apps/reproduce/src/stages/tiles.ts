@@ -7,7 +7,13 @@ import type { Stage, UnitResult } from "../runner/stage";
 import { planSlideUnits, type SlideUnit } from "./slide-units";
 import { readMaskPng, withSlide } from "./slide-io";
 
-function policy(c: RunConfig): string {
+/**
+ * The slide-level QC policy for a dataset. PANDA biopsies are thin strips on mostly empty glass, so the
+ * whole-slide `white` rule would drop many of them; the original's NB10 applies no slide-level QC to PANDA
+ * (its tissue rule works per tile), and neither do we: the tissue mask still decides where tiles go.
+ */
+export function policyFor(c: RunConfig, dataset?: string): string {
+  if (dataset === "panda") return "none";
   return c.paperCompat ? "medium" : c.settings.qc.policy;
 }
 
@@ -20,14 +26,14 @@ export const tilesStage: Stage<SlideUnit> = {
   deps: ["qc"],
   version: 1,
   rateCount: "tiles",
-  settings: (c) => ({ ...c.settings.tiling, policy: policy(c), paperCompat: c.paperCompat, seed: c.seed }),
+  settings: (c) => ({ ...c.settings.tiling, policy: policyFor(c), pandaPolicy: policyFor(c, "panda"), paperCompat: c.paperCompat, seed: c.seed }),
   unavailable: () => missingApis({ wsi: ["openSlide"], tiling: ["tileSlide", "passesQcPolicy", "parseManifest"] }),
   plan: (ctx) => planSlideUnits(ctx, { needs: ["qc"] }),
   async runUnit(ctx, unit): Promise<UnitResult> {
     const tiling = await requirePackage<TilingPort>("tiling");
     const s = ctx.config.settings.tiling;
     const qcRow = unit.upstream.qc!.row!;
-    const p = policy(ctx.config);
+    const p = policyFor(ctx.config, unit.slide.dataset);
     const passes = tiling.passesQcPolicy({ tissuePct: Number(qcRow.tissue_pct), whitePct: Number(qcRow.white_pct), reasons: String(qcRow.reasons ?? "").split(";").filter(Boolean) }, p);
     // Left out by the QC policy: recorded (so later stages skip the slide, and status counts it as done), no tiles.
     if (!passes) return { outputs: [], counts: { leftOut: 1 }, row: { slide_id: unit.id, dataset: unit.slide.dataset, dropped: `QC policy ${p}: ${String(qcRow.reasons || "excluded")}` } };
