@@ -1,5 +1,6 @@
 import { MilInputError } from "./errors";
 import { type GradingMetric, predictGrades, trainGrading, type TrainGradingOptions } from "./grading-train";
+import { BagScaler } from "./feature-scaler";
 import type { SlideBag } from "./types";
 
 /** A stratified K-fold splitter (e.g. `stratifiedKFold` of @osfm/stats), injected so @osfm/mil depends only on @osfm/nn. */
@@ -27,6 +28,11 @@ export interface GradingCvOptions extends Omit<TrainGradingOptions, "seed" | "on
   nFolds?: number;
   /** The inner validation split (early stopping) is 1/innerSplits of the training folds. @default 5 */
   innerSplits?: number;
+  /**
+   * Standardise token features per scale and dimension with statistics of each training fold (applied to
+   * its inner validation and test slides too; see {@link BagScaler}). Not in the original. @default false
+   */
+  standardize?: boolean;
   onFold?: (info: { seed: number; fold: number; bestEpoch: number; innerScore: number; testScore: number }) => void;
 }
 
@@ -52,7 +58,7 @@ const strataOf = (labels: readonly number[], providers: readonly string[]) => la
  * their ensemble.
  */
 export async function crossValidateGrading(cohort: GradingCohort, metric: GradingMetric, options: GradingCvOptions): Promise<GradingCvResult> {
-  const { split, seeds = [42, 777, 1337], nFolds = 5, innerSplits = 5, onFold, ...train } = options;
+  const { split, seeds = [42, 777, 1337], nFolds = 5, innerSplits = 5, standardize = false, onFold, ...train } = options;
   const n = cohort.bags.length;
   if (cohort.labels.length !== n || cohort.providers.length !== n || cohort.ids.length !== n) {
     throw new MilInputError("BAD_LABELS", "<cohort>", `ids, bags, labels and providers must have one entry per slide (${cohort.ids.length}, ${n}, ${cohort.labels.length}, ${cohort.providers.length})`);
@@ -70,9 +76,11 @@ export async function crossValidateGrading(cohort: GradingCohort, metric: Gradin
       if (!inner) throw new MilInputError("BAD_LABELS", "<cohort>", "inner split produced no fold");
       const innerVal = new Set(Array.from(inner.test, (j) => trainIdx[j] as number));
       const fit = trainIdx.filter((i) => !innerVal.has(i));
+      const scaler = standardize ? BagScaler.fit(trainIdx.map((i) => cohort.bags[i] as SlideBag)) : undefined;
       const pick = (idx: Iterable<number>) => {
         const list = [...idx];
-        return { bags: list.map((i) => cohort.bags[i] as SlideBag), labels: list.map((i) => cohort.labels[i] as number) };
+        const bags = list.map((i) => cohort.bags[i] as SlideBag);
+        return { bags: scaler ? bags.map((b) => scaler.transform(b)) : bags, labels: list.map((i) => cohort.labels[i] as number) };
       };
       const result = await trainGrading(pick(fit), pick(innerVal), metric, { ...train, seed: seed * 100 + f });
       const test = pick(Array.from(fold.test));

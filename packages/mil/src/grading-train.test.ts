@@ -2,6 +2,7 @@ import { cohenKappa } from "@osfm/stats";
 import { Rng } from "@osfm/nn";
 import { describe, expect, it } from "vitest";
 import { classWeights, smoothedTargets } from "./grading-loss";
+import { AttentionMil } from "./grading-model";
 import { type GradingSet, predictGrades, trainGrading } from "./grading-train";
 import type { SlideBag } from "./types";
 
@@ -53,6 +54,26 @@ describe("trainGrading", () => {
     expect(realQwk - controlQwk).toBeGreaterThan(0.4);
     expect(real.history[0]?.trainLoss).toBeGreaterThan(real.history.at(-1)?.trainLoss as number);
   }, 300_000);
+
+  it("EMA warm-up: a short run is evaluated with trained weights, not the initialisation (constant decay stays ≈ init)", async () => {
+    const train = cohort(24, 4);
+    const probe = cohort(12, 5);
+    const base = { config: small, epochs: 3, batchSize: 8, lr: 2e-3, warmupEpochs: 1, patience: 3, seed: 11, augment: false as const };
+    const init = AttentionMil.create({ seed: 11, config: small });
+    const p0 = (await predictGrades(init, probe.bags, 12)).proba;
+    const gap = async (emaWarmup: boolean) => {
+      const r = await trainGrading(train, probe, qwk, { ...base, emaWarmup });
+      const p = (await predictGrades(r.model, probe.bags, 12)).proba;
+      await r.model.release();
+      return Math.max(...Array.from(p, (v, i) => Math.abs(v - (p0[i] as number))));
+    };
+    const constant = await gap(false);
+    const warm = await gap(true);
+    // 9 steps at 0.999: the EMA has moved ~1 % of the way; with warm-up it follows the student
+    expect(constant).toBeLessThan(0.02);
+    expect(warm).toBeGreaterThan(5 * constant);
+    await init.release();
+  });
 
   it("rejects labels outside 0..5", async () => {
     const set = cohort(6, 4);

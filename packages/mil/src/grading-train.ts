@@ -37,6 +37,13 @@ export interface TrainGradingOptions {
   maxGradNorm?: number;
   /** EMA decay of the evaluation weights. @default 0.999 */
   emaDecay?: number;
+  /**
+   * Warm the EMA up: decay at optimizer step t (0-based) is min(emaDecay, (1 + t) / (10 + t)), as TensorFlow's
+   * ExponentialMovingAverage with `num_updates`. Without it, a short run (a small cohort: a few optimizer steps
+   * per epoch) is evaluated with weights that are still ≈ the initialisation (0.999^100 ≈ 0.9). `false` keeps
+   * the original's constant decay. @default true
+   */
+  emaWarmup?: boolean;
   /** Label smoothing of the training loss. @default 0.05 */
   smoothing?: number;
   /** Early-stopping patience in epochs on the validation metric. @default 7 */
@@ -90,7 +97,7 @@ export async function predictGrades(model: AttentionMil, bags: readonly SlideBag
 export async function trainGrading(train: GradingSet, validation: GradingSet, metric: GradingMetric, options: TrainGradingOptions = {}): Promise<TrainGradingResult> {
   const {
     config = {}, seed = 42, epochs = 30, batchSize = 24, lr = 3e-4, weightDecay = 1e-4, warmupEpochs = 2, minLr = 1e-6,
-    maxGradNorm = 1.0, emaDecay = 0.999, smoothing = 0.05, patience = 7, loss = {}, augment = {}, threads = 0, onEpoch, signal,
+    maxGradNorm = 1.0, emaDecay = 0.999, emaWarmup = true, smoothing = 0.05, patience = 7, loss = {}, augment = {}, threads = 0, onEpoch, signal,
   } = options;
   if (train.bags.length !== train.labels.length || train.bags.length === 0) {
     throw new MilInputError("BAD_LABELS", "<training set>", `expected one label per bag, got ${train.bags.length} bags and ${train.labels.length} labels`);
@@ -113,7 +120,7 @@ export async function trainGrading(train: GradingSet, validation: GradingSet, me
   const trainer = new Trainer(step, new AdamW(student.net.namedParameters(), { lr, weightDecay }), {
     maxGradNorm,
     schedule: (s) => epochFactor(Math.floor(s / stepsPerEpoch)),
-    ema: { ema, momentum: () => emaDecay },
+    ema: { ema, momentum: (t) => (emaWarmup ? Math.min(emaDecay, (1 + t) / (10 + t)) : emaDecay) },
   });
   const weights = classWeights(train.labels, k);
   const rng = new Rng(seed ^ 0x5eed);

@@ -26,6 +26,7 @@ export type { BagAugmentOptions } from "./augment";
 export { exportEmbeddings, readEmbeddings } from "./export-embeddings";
 export type { EmbeddingRow, ExportEmbeddingsOptions } from "./export-embeddings";
 export { crossValidateGrading, oofCsv } from "./grading-cv";
+export { BagScaler } from "./feature-scaler";
 export type { GradingCohort, GradingCvOptions, GradingCvResult, StratifiedSplitter } from "./grading-cv";
 export { saveGradingCheckpoint, loadGradingCheckpoint } from "./grading-checkpoint";
 export type { GradingCheckpointState } from "./grading-checkpoint";
