@@ -121,6 +121,6 @@ export interface GradingPort {
       standardize?: boolean;
       onFold?: (info: { seed: number; fold: number; bestEpoch: number; innerScore: number; testScore: number }) => void;
     },
-  ): Promise<{ seeds: number[]; oofBySeed: Float64Array[]; ensemble: Float64Array; ensemblePred: number[] }>;
+  ): Promise<{ seeds: number[]; oofBySeed: Float64Array[]; ensemble: Float64Array; ensemblePred: number[]; foldBySeed?: Int32Array[] }>;
   oofCsv(cohort: { ids: readonly string[]; labels: readonly number[]; providers: readonly string[] }, proba: Float64Array): string;
 }

@@ -14,6 +14,12 @@ import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
 
 const K = 6;
 
+/** Folds the splitter really made (adaptSplit may use fewer than asked on a small cohort). */
+function foldsUsed(foldBySeed: readonly Int32Array[] | undefined, asked: number): number {
+  const first = foldBySeed?.[0];
+  return first && first.length ? Math.max(...first) + 1 : asked;
+}
+
 /**
  * Small cohorts (the demo's) cannot always be stratified on grade × provider: fewer folds when the
  * largest stratum is small, and plain (single-stratum) k-fold when no stratum has two members.
@@ -95,7 +101,7 @@ export const pandaMilStage: Stage = {
     const summary: TaskSummary = {
       task: "panda-mil",
       title: "PANDA ISUP grade (NB11, attention MIL)",
-      protocol: `${ids.length} slides; StratifiedKFold(${nFolds}) on grade × provider, own folds per seed (${result.seeds.join(", ")}); early stopping on an inner split of the training folds; ${ctx.config.settings.panda.epochs} epochs max;${ctx.config.settings.panda.standardize ? " token features standardised per training fold;" : ""} ensemble = mean of seeds' OOF probabilities`,
+      protocol: `${ids.length} slides; StratifiedKFold(${foldsUsed(result.foldBySeed, nFolds)}) on grade × provider, own folds per seed (${result.seeds.join(", ")}); early stopping on an inner split of the training folds; ${ctx.config.settings.panda.epochs} epochs max;${ctx.config.settings.panda.standardize ? " token features standardised per training fold;" : ""} ensemble = mean of seeds' OOF probabilities`,
       n: ids.length,
       chance: { name: "κ of random predictions", value: 0 },
       metrics: [
