@@ -1,11 +1,12 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { MILTransformer } from "@osfm/mil";
 import { describe, expect, it } from "vitest";
 import { memoryBags, pretrain, runDiagnostics } from "../src/index";
 import { deriveSeed } from "../src/random";
-import { fewShotCentroidAccuracy, ridgeLooAccuracy, SMALL, syntheticCohort } from "./synthetic";
+import { fewShotCentroidAccuracy, ridgeLooAccuracy } from "./synthetic";
+import { standardiseTokens, synthBags } from "./synth-bags";
 
 /** Smallest per-dimension standard deviation over slides of a set of embeddings. */
 function minDimStd(e: readonly Float32Array[]): number {
@@ -19,40 +20,51 @@ function minDimStd(e: readonly Float32Array[]): number {
   return min;
 }
 
-describe("acceptance: phase-1 pretraining on synthetic bags with class structure (fixed seeds)", () => {
+// 768-d features need a 768-wide aggregator; depth, heads and FFN as the small test configuration
+const AGGREGATOR = { dim: 768, depth: 2, heads: 4, ffnDim: 64, posHidden: 16, dropout: 0.1 };
+const DECODER = { decDim: 16, depth: 1, heads: 2, ffnDim: 32, dropout: 0.1 };
+
+describe("acceptance: phase-1 pretraining on a @osfm/synth cohort encoded by @osfm/backbone (fixed seeds)", () => {
   it("loss falls (G2 PASS), embeddings do not collapse, and a linear probe beats the same probe on the random-init aggregator", async () => {
-    // 36 slides, 3 classes that differ by tissue composition (see syntheticCohort)
-    const { bags, labels } = syntheticCohort({ major: 0.3 });
+    // 36 slides, 3 classes (ductal / clear-cell / colonic, 75 % each with stroma and inflamed), staining
+    // centres 0–4 across classes; 16 tiles at 0.5 µm/px + 6 at 2.0, random-init ConvNeXt-Tiny features
+    const cohort = await synthBags({ classes: ["ductal", "clear-cell", "colonic"], slidesPerClass: 12, tiles05: 16, tiles20: 6, sizeUm: [4000, 3000], seed: 5 });
+    // z-scored tokens: the raw features' common offset (cosine ≈ 0.97 between tiles) makes both losses trivial
+    const bags = standardiseTokens(cohort.bags);
+    const { labels } = cohort;
     const weightsDir = mkdtempSync(path.join(tmpdir(), "bm-accept-"));
-    const seed = 13;
+    const seed = 7; // 3-shot gain at seeds 3 / 7 / 13 / 21: +0.078 / +0.042 / +0.017 / +0.070 (README)
     const res = await pretrain({
       bags: memoryBags(bags), weightsDir,
       config: {
-        seed, aggregator: SMALL.aggregator, decoder: SMALL.decoder, threads: 2, logEverySteps: 1, saveEverySteps: 1000,
-        phase1: { epochs: 40, batchSlides: 6, warmupSteps: 48, lr: 2e-3 },
+        seed, aggregator: AGGREGATOR, decoder: DECODER, threads: 2, logEverySteps: 1, saveEverySteps: 1000, lambdaMfr: 0.1,
+        // views strong enough to matter for unit-variance tokens (the defaults, 0.02 / 0.1, are for raw features)
+        phase1: { epochs: 20, batchSlides: 6, warmupSteps: 12, lr: 1e-3, noiseStd: 0.5, dropoutP: 0.2 },
       },
     });
     expect(res.status).toBe("completed");
-    expect(res.phase1Steps).toBe(240);
+    expect(res.phase1Steps).toBe(120);
     const { report, table } = await runDiagnostics({ weightsDir });
-    const g2 = report.gates.find((g) => g.id === "G2");
-    expect(g2?.status, table).toBe("PASS"); // relative loss improvement ≥ 0.60
+    expect(report.gates.find((g) => g.id === "G2")?.status, table).toBe("PASS"); // relative loss improvement ≥ 0.60
     const trained = await MILTransformer.load(res.studentPath as string);
     // the same aggregator before training: pretrain seeds it with deriveSeed(seed, "aggregator")
-    const initial = MILTransformer.create({ seed: deriveSeed(seed, "aggregator"), config: SMALL.aggregator });
+    const initial = MILTransformer.create({ seed: deriveSeed(seed, "aggregator"), config: AGGREGATOR });
     const et = await trained.embedBatch(bags); // projector output: what NB08 exports
     const er = await initial.embedBatch(bags);
-    // no collapse: every embedding dimension still varies across slides (floor 0.01; random init ≈ 0.04)
-    expect(minDimStd(et)).toBeGreaterThan(0.01);
-    // linear probes: leave-one-out ridge (λ 10) and 3-shot nearest centroid (200 draws)
+    await trained.release();
+    await initial.release();
+    rmSync(weightsDir, { recursive: true, force: true });
     const looT = ridgeLooAccuracy(et, labels, 10);
     const looR = ridgeLooAccuracy(er, labels, 10);
     const fewT = fewShotCentroidAccuracy(et, labels);
     const fewR = fewShotCentroidAccuracy(er, labels);
     console.info(JSON.stringify({ rel: report.loss.rel, minStdTrained: minDimStd(et), minStdRandom: minDimStd(er), looT, looR, fewT, fewR }));
-    expect(looT, `ridge LOO pretrained ${looT} vs random ${looR}`).toBeGreaterThan(looR);
-    expect(fewT, `3-shot pretrained ${fewT} vs random ${fewR}`).toBeGreaterThan(fewR);
-    await trained.release();
-    await initial.release();
-  });
+    // no collapse: every embedding dimension still varies across slides (floor 0.02; random init 0.053, trained 0.07)
+    expect(minDimStd(et)).toBeGreaterThan(0.02);
+    // the linear probe: 3-shot nearest centroid on standardised embeddings (200 seeded draws), which must gain
+    // ≥ 0.01 (0.928 vs 0.887 here). Leave-one-out ridge (λ 10) is already at 1.0 for the random aggregator on
+    // this cohort, so it cannot be beaten; it must stay high (1.0 here, 0.94–1.0 over the seeds above)
+    expect(fewT, `3-shot pretrained ${fewT} vs random ${fewR}`).toBeGreaterThan(fewR + 0.01);
+    expect(looT, `ridge LOO pretrained ${looT} vs random ${looR}`).toBeGreaterThanOrEqual(0.9);
+  }, 900_000);
 });
