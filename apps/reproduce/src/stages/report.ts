@@ -6,10 +6,21 @@ import type { RunConfig } from "../config/schema";
 import { readPassport } from "../workspace/passport";
 import type { Workspace } from "../workspace/layout";
 
+/** Settings that differ from the paper so that a random-init backbone's features still carry the classes. */
+function signalNote(config: RunConfig): string {
+  const s = config.settings;
+  const parts = [
+    s.features.weights ? "" : "the backbone is a seeded random ConvNeXt-Tiny (no ImageNet weights offline)",
+    s.embeddings.output === "pooled" ? "slide embeddings are the max-pooled representation (the original exports the projector output)" : "",
+    s.panda.standardize ? "PANDA token features are standardised per training fold (not in the original)" : "",
+  ].filter(Boolean);
+  return parts.length ? ` Also: ${parts.join("; ")}.` : "";
+}
+
 function intro(config: RunConfig): string {
   const s = config.settings;
   const demo = config.demo
-    ? `<p class="note">Synthetic demo cohort (preset <b>${esc(config.demoPreset)}</b>), not real patients. To fit the demo's time budget it uses reduced settings: token budgets ${s.tiling.tokens05} + ${s.tiling.tokens20} (paper: 1200 + 400), pretraining ${s.pretrain.epochsPhase1} + ${s.pretrain.epochsPhase2} epochs with a ${s.pretrain.layers}-layer aggregator (paper: 2 + 2 epochs, 6 layers), ${s.evaluation.seeds.length} seed(s) × ${s.evaluation.folds} folds, ${s.evaluation.bootstrap} bootstrap resamples.</p>`
+    ? `<p class="note">Synthetic demo cohort (preset <b>${esc(config.demoPreset)}</b>), not real patients. To fit the demo's time budget it uses reduced settings: token budgets ${s.tiling.tokens05} + ${s.tiling.tokens20} (paper: 1200 + 400), pretraining ${s.pretrain.epochsPhase1} + ${s.pretrain.epochsPhase2} epochs with a ${s.pretrain.layers}-layer aggregator (paper: 2 + 2 epochs, 6 layers), ${s.evaluation.seeds.length} seed(s) × ${s.evaluation.folds} folds, ${s.evaluation.bootstrap} bootstrap resamples.${signalNote(config)}</p>`
     : "";
   return `<p>Workspace <code>${esc(config.workspace)}</code>; data <code>${esc(config.data ?? "(none)")}</code>; seed ${config.seed}; ${config.paperCompat ? "paper-compat mode (original quirks reproduced)" : "method as described (SPEC Part A)"}; generated ${esc(new Date().toISOString())}.</p>${demo}`;
 }
