@@ -29,8 +29,9 @@ export interface GradingCvOptions extends Omit<TrainGradingOptions, "seed" | "on
   /** The inner validation split (early stopping) is 1/innerSplits of the training folds. @default 5 */
   innerSplits?: number;
   /**
-   * Standardise token features per scale and dimension with statistics of each training fold (applied to
-   * its inner validation and test slides too; see {@link BagScaler}). Not in the original. @default false
+   * Standardise token features per scale and dimension with statistics of each outer training fold (its
+   * inner validation slides included; the test fold never), applied to training, inner validation and test
+   * slides alike; see {@link BagScaler}. Not in the original. @default false
    */
   standardize?: boolean;
   onFold?: (info: { seed: number; fold: number; bestEpoch: number; innerScore: number; testScore: number }) => void;
