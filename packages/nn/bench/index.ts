@@ -5,23 +5,8 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { medianSeconds, reportComparison, runPythonJson } from "@osfm/bench-harness";
-import {
-  AdamW, Graph, inferenceOnnxBytes, LayerNorm, Module, Session, TrainStep, Trainer, TransformerEncoder, TransformerEncoderLayer,
-  maskedMaxPool, mlp, mul, reduceMean, sub, type Tensor,
-} from "@osfm/nn";
-
-const env = (k: string, d: number) => Number(process.env[`OSFM_BENCH_${k}`] ?? d);
-const [layers, d, heads, ffn, tokens, threads, repeats] = [env("LAYERS", 6), env("D", 768), env("HEADS", 8), env("FFN", 3072), env("TOKENS", 1600), env("THREADS", 2), env("REPEATS", 3)];
-
-/** The aggregator's trunk: pre-norm encoder, final LayerNorm, max-pool, projector (as SPEC §6.2). */
-class Aggregator extends Module {
-  readonly encoder = this.registerModule("encoder", new TransformerEncoder(() => new TransformerEncoderLayer(d, heads, { dimFeedforward: ffn, normFirst: true, dropout: 0.1 }), layers));
-  readonly norm = this.registerModule("norm", new LayerNorm(d));
-  readonly proj = this.registerModule("proj", mlp([d, d, d]));
-  forward(x: Tensor, pad: Tensor): Tensor {
-    return this.proj.forward(maskedMaxPool(this.norm.forward(this.encoder.forward(x, pad)), pad));
-  }
-}
+import { AdamW, Graph, inferenceOnnxBytes, Session, TrainStep, Trainer, mul, reduceMean, sub, type Tensor } from "@osfm/nn";
+import { Aggregator, d, ffn, heads, layers, repeats, threads, tokens } from "./aggregator";
 
 const model = new Aggregator();
 const x = { data: Float32Array.from({ length: tokens * d }, () => Math.random() - 0.5), dims: [1, tokens, d] };

@@ -4,19 +4,9 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { LayerNorm, Module, TrainStep, TransformerEncoder, TransformerEncoderLayer, maskedMaxPool, mlp, mul, reduceMean, sub, toOnnxBytes, type Tensor } from "@osfm/nn";
+import { TrainStep, mul, reduceMean, sub, toOnnxBytes } from "@osfm/nn";
+import { Aggregator, d, env, threads, tokens } from "./aggregator";
 
-const env = (k: string, dflt: number) => Number(process.env[`OSFM_BENCH_${k}`] ?? dflt);
-const [layers, d, heads, ffn, tokens, threads] = [env("LAYERS", 6), env("D", 768), env("HEADS", 8), env("FFN", 3072), env("TOKENS", 1600), env("THREADS", 2)];
-
-class Aggregator extends Module {
-  readonly encoder = this.registerModule("encoder", new TransformerEncoder(() => new TransformerEncoderLayer(d, heads, { dimFeedforward: ffn, normFirst: true, dropout: 0.1 }), layers));
-  readonly norm = this.registerModule("norm", new LayerNorm(d));
-  readonly proj = this.registerModule("proj", mlp([d, d, d]));
-  forward(x: Tensor, pad: Tensor): Tensor {
-    return this.proj.forward(maskedMaxPool(this.norm.forward(this.encoder.forward(x, pad)), pad));
-  }
-}
 const model = new Aggregator();
 const prefix = join(tmpdir(), `osfm-nn-profile-${process.pid}`);
 const step = await TrainStep.create(model, (g) => {

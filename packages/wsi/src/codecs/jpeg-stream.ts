@@ -1,3 +1,5 @@
+import { concatBytes } from "../io/bytes";
+
 /**
  * Builds a self-contained JPEG stream from an abbreviated TIFF tile: the JPEGTables segments go right after SOI.
  * When `rgb` is true (TIFF photometric RGB) any JFIF/Adobe marker is dropped and an Adobe APP14 marker with
@@ -26,19 +28,7 @@ export function completeJpeg(tile: Uint8Array, tables: Uint8Array | undefined, r
     }
     parts.push(tile.subarray(p));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 const ADOBE_RGB = new Uint8Array([0xff, 0xee, 0x00, 0x0e, 0x41, 0x64, 0x6f, 0x62, 0x65, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00]);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

@@ -1,3 +1,5 @@
+import { concatBytes } from "../io/bytes";
+
 /**
  * Splitting JPEG streams into shared tables (TIFF JPEGTables, tag 347) and abbreviated tiles, as
  * libtiff and Aperio store them: one DQT + DHT block per image, each tile SOI … SOS … EOI without it.
@@ -49,7 +51,7 @@ export function splitJpegTables(stream: Uint8Array): SplitJpeg {
   const { segments, scan } = readHeader(stream);
   const tables = segments.filter((s) => isTable(s.marker)).map((s) => s.bytes);
   const kept = segments.filter((s) => !isTable(s.marker) && s.marker !== APP0).map((s) => s.bytes);
-  return { tables: concat(tables), abbreviated: concat([SOI_BYTES, ...kept, scan]) };
+  return { tables: concatBytes(tables), abbreviated: concatBytes([SOI_BYTES, ...kept, scan]) };
 }
 
 /**
@@ -59,30 +61,18 @@ export function splitJpegTables(stream: Uint8Array): SplitJpeg {
  */
 export function abbreviateJpeg(stream: Uint8Array, tables: Uint8Array): { data: Uint8Array; shared: boolean } {
   const { segments, scan } = readHeader(stream);
-  const shared = bytesEqual(concat(segments.filter((s) => isTable(s.marker)).map((s) => s.bytes)), tables);
+  const shared = bytesEqual(concatBytes(segments.filter((s) => isTable(s.marker)).map((s) => s.bytes)), tables);
   const kept = segments.filter((s) => s.marker !== APP0 && !(shared && isTable(s.marker))).map((s) => s.bytes);
-  return { data: concat([SOI_BYTES, ...kept, scan]), shared };
+  return { data: concatBytes([SOI_BYTES, ...kept, scan]), shared };
 }
 
 /** TIFF JPEGTables value: an abbreviated table-specification stream, SOI + tables + EOI. */
 export function jpegTablesStream(tables: Uint8Array): Uint8Array {
-  return concat([SOI_BYTES, tables, Uint8Array.of(0xff, EOI)]);
+  return concatBytes([SOI_BYTES, tables, Uint8Array.of(0xff, EOI)]);
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const part of parts) n += part.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const part of parts) {
-    out.set(part, o);
-    o += part.length;
-  }
-  return out;
 }
