@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, symlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +7,8 @@ import { fileURLToPath } from "node:url";
 export const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = resolve(appRoot, "../..");
 export const fixtures = resolve(repoRoot, "../shared/fixtures/wsi");
+/** True when the shared real-slide fixtures sit beside the repository (tests that need them skip otherwise). */
+export const haveFixtures = existsSync(fixtures);
 
 /** Starts the CLI from its sources (no build needed), like `osfm-reproduce …`. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parseCsv } from "../src/io/csv";
 import { readArrowRows } from "../src/io/table";
 import { readPassport } from "../src/workspace/passport";
-import { fixtureData, fixtures, runCli } from "./cli-helpers";
+import { fixtureData, fixtures, haveFixtures, runCli } from "./cli-helpers";
 import { tempDir } from "./helpers";
 
-describe("env + manifest on real slide fixtures (through the CLI)", () => {
+describe.skipIf(!haveFixtures)("env + manifest on real slide fixtures (through the CLI)", () => {
   it("writes the manifest, records failures without stopping, skips done work, redoes stale work", async () => {
     const root = await tempDir();
     const data = await fixtureData(root);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readStageMarkers } from "../src/runner/markers";
 import { shardOf } from "../src/runner/shard";
 import { Workspace } from "../src/workspace/layout";
-import { fixtureData, runCli, startCli } from "./cli-helpers";
+import { fixtureData, haveFixtures, runCli, startCli } from "./cli-helpers";
 import { tempDir } from "./helpers";
 
 const STAGES = "env,manifest";
@@ -25,7 +25,7 @@ async function allFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-describe("resume after kill -9", () => {
+describe.skipIf(!haveFixtures)("resume after kill -9", () => {
   it("finishes after several kills at random points, with results equal to an uninterrupted run", async () => {
     const root = await tempDir();
     const data = await fixtureData(root, 120);
@@ -69,7 +69,7 @@ describe("resume after kill -9", () => {
   }, 120_000);
 });
 
-describe("--shard i/n", () => {
+describe.skipIf(!haveFixtures)("--shard i/n", () => {
   it("three shard processes, then the cohort step, give the same results as one run", async () => {
     const root = await tempDir();
     const data = await fixtureData(root, 20);

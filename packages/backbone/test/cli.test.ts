@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConvNeXtOnnx } from "../src/convnext/architecture";
 import { makeCohort } from "./cohort";
-import { packageRoot, referenceDir, tempDir } from "./helpers";
+import { haveFixtures, packageRoot, referenceDir, tempDir } from "./helpers";
 
 const tmp = tempDir();
 const ids = ["TCGA-01", "TCGA-02", "TCGA-03"];
@@ -43,7 +43,7 @@ function files(root: string): Map<string, Buffer> {
   return out;
 }
 
-describe("osfm-features", () => {
+describe.skipIf(!haveFixtures)("osfm-features", () => {
   it("killed at a random point and rerun, gives files byte-identical to an uninterrupted run", async () => {
     // The uninterrupted run also passes through the self-test gate (1 s, reachable threshold).
     const clean = path.join(tmp.dir, "clean");

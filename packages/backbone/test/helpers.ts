@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,8 @@ export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const repoRoot = path.resolve(packageRoot, "../..");
 export const referenceDir = path.join(repoRoot, "tooling/reference/backbone");
 export const fixturesDir = path.resolve(repoRoot, "../shared/fixtures/wsi");
+/** True when the shared real-slide fixtures sit beside the repository (tests that need them skip otherwise). */
+export const haveFixtures = existsSync(fixturesDir);
 
 /** Runs Python code with Debian's interpreter and parses the last line it prints as JSON. */
 export function python<T>(code: string, args: string[] = []): T {
