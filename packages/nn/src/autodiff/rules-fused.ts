@@ -1,7 +1,7 @@
 import type { MaskInput, Node, Tensor } from "../graph/graph.js";
-import { cast, greater, mul, sub } from "../ops/elementwise.js";
+import { mul, sub } from "../ops/elementwise.js";
 import { reduceSum } from "../ops/reduce.js";
-import { attrInt, out } from "./helpers.js";
+import { attrInt, attrInts, out } from "./helpers.js";
 import { dropoutScale } from "./rules-nn.js";
 
 /**
@@ -11,21 +11,52 @@ import { dropoutScale } from "./rules-nn.js";
  */
 export type ChainRule = (first: Node, second: Node, gy: Tensor) => Tensor;
 
+/** 1 where x > 0, 0 where x = 0 (ONNX Sign, one pass; for x ≥ 0 only). */
+function positive(x: Tensor): Tensor {
+  return x.graph.addNode("Sign", [x], [{ dtype: x.dtype, shape: x.shape }])[0] as Tensor;
+}
+
+/**
+ * Σ_j G_ij·A_ij over the last axis computed as Σ_k dO_ik·O_ik, when the only gradient G reaching A
+ * is dO·Vᵀ from A's product O = A·V (attention weights times values): a pass over the [.., T, head]
+ * values instead of the [.., T, S] weights (the FlashAttention backward's `D = rowsum(dO ∘ O)`).
+ * Undefined when `gy` is not such a product.
+ */
+function rowDotThroughProduct(a: Tensor, gy: Tensor): Tensor | undefined {
+  const back = gy.producer;
+  const [gO, vt] = back?.op === "MatMul" ? back.inputs : [];
+  const swap = vt?.producer;
+  if (!gO || !swap || swap.op !== "Transpose") return undefined;
+  const perm = attrInts(swap, "perm", []);
+  const r = perm.length;
+  if (r < 2 || perm.some((p, i) => p !== (i === r - 1 ? r - 2 : i === r - 2 ? r - 1 : i))) return undefined;
+  const v = swap.inputs[0];
+  const product = a.graph.nodes.find((n) => n.op === "MatMul" && n.inputs[0] === a && n.inputs[1] === v);
+  const o = product?.outputs[0];
+  if (!o || o.rank !== gO.rank || o.shape.some((d, i) => d !== gO.shape[i])) return undefined;
+  return reduceSum(mul(gO, o), [o.rank - 1], true);
+}
+
 /**
  * Dropout of a softmax (attention weights), A = P·m·s with P = softmax(x): with G = dL/dA,
  * dL/dP = G·m·s, so dL/dx = P·(G·m·s − Σ P·G·m·s) = G·A − P·Σ(G·A): the mask is not needed.
- * The same holds for a fed-mask dropout A = P·dequantize(m, s).
+ * The same holds for a fed-mask dropout A = P·dequantize(m, s). Over the last axis, when A only
+ * feeds O = A·V, Σ(G·A) comes from dO and O (see {@link rowDotThroughProduct}).
  */
 const softmaxDropout: ChainRule = (first, second, gy) => {
-  const t = mul(gy, out(second));
-  return sub(t, mul(out(first), reduceSum(t, [attrInt(first, "axis", -1)], true)));
+  const a = out(second);
+  const axis = attrInt(first, "axis", -1);
+  const t = mul(gy, a);
+  const lastAxis = axis === -1 || axis === a.rank - 1;
+  const rowDot = (lastAxis ? rowDotThroughProduct(a, gy) : undefined) ?? reduceSum(t, [axis], true);
+  return sub(t, mul(out(first), rowDot));
 };
 
 /**
  * Dropout of a ReLU, D = relu(x)·m·s: dD/dx = s exactly where D > 0 (x > 0 and kept), else 0
- * (as a Mul by a 0/1 Cast: onnxruntime's Where is several times slower).
+ * (as a Mul by Sign(D), D ≥ 0: onnxruntime's Where is several times slower, Greater + Cast two passes).
  */
-const reluDropout: ChainRule = (_first, second, gy) => mul(mul(gy, dropoutScale(second)), cast(greater(out(second), 0), gy.dtype));
+const reluDropout: ChainRule = (_first, second, gy) => mul(mul(gy, dropoutScale(second)), positive(out(second)));
 
 /** The fed mask of a dropout x·dequantize(mask, s), if `n` is one. */
 function fedMask(n: Node): MaskInput | undefined {
@@ -37,7 +68,7 @@ function fedMask(n: Node): MaskInput | undefined {
 /** Fed-mask dropout z = relu(x)·m·s: dz/dx = s exactly where z > 0. */
 const reluMasked: ChainRule = (_first, second, gy) => {
   const s = 1 / (1 - (fedMask(second)?.p ?? 0));
-  return mul(mul(gy, s), cast(greater(out(second), 0), gy.dtype));
+  return mul(mul(gy, s), positive(out(second)));
 };
 
 /** The input of `second` that links it to `first`: Dropout's data input, or x of a fed-mask dropout. */

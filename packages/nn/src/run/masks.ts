@@ -5,6 +5,30 @@ const SPARSE_P = 0.25;
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** Top bits of a 32-bit draw that index the gap table of the sparse path. */
+const GAP_BITS = 12;
+
+/** The gap ⌊log u / log(1 − p)⌋ after drawing `a` (u = (a + ½)·2⁻³²): the formula both paths of fillSparse use. */
+export function geometricGap(a: number, scale: number): number {
+  return Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale);
+}
+
+/**
+ * For each of the 2^GAP_BITS ranges of draws sharing their top bits: the gap every draw in the range
+ * gives, or −1 where the range straddles two gaps (then the formula runs). The formula is monotone in
+ * `a`, so equal gaps at both ends of a range mean the same gap throughout: a lookup for ~97 % of the
+ * draws at p = 0.1 instead of a logarithm, the same stream.
+ */
+export function gapTable(scale: number): Int32Array {
+  const table = new Int32Array(1 << GAP_BITS);
+  const width = 2 ** (32 - GAP_BITS);
+  for (let b = 0; b < table.length; b++) {
+    const lo = geometricGap(b * width, scale);
+    table[b] = lo === geometricGap((b + 1) * width - 1, scale) ? lo : -1;
+  }
+  return table;
+}
+
 /**
  * The keep-mask stream of one dropout op fed as a graph input: element i is kept (1) with
  * probability 1 − p, independently, from a xoshiro128** stream seeded once per session, so a new
@@ -15,6 +39,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 export class MaskStream {
   private readonly s: Uint32Array;
   private readonly threshold: number;
+  private gaps: Int32Array | undefined;
   constructor(seed: number, readonly p: number) {
     const rng = new Rng(seed);
     this.s = Uint32Array.from({ length: 4 }, () => rng.nextU32());
@@ -30,8 +55,9 @@ export class MaskStream {
 
   /**
    * Small p: all ones, then zeros at positions whose gaps are drawn from Geometric(p)
-   * (⌊log u / log(1 − p)⌋ with u from 32 bits): one draw per dropped element instead of per element,
-   * the same Bernoulli process exactly (gaps are memoryless, so each fill can start afresh).
+   * (⌊log u / log(1 − p)⌋ with u from 32 bits, mostly looked up: see gapTable): one draw per dropped
+   * element instead of per element, the same Bernoulli process exactly (gaps are memoryless, so each
+   * fill can start afresh).
    */
   private fillSparse(out: Uint8Array): void {
     const st = this.s;
@@ -41,6 +67,7 @@ export class MaskStream {
     let s3 = st[3] as number;
     const n = out.length;
     const scale = 1 / Math.log1p(-this.p);
+    const gaps = (this.gaps ??= gapTable(scale));
     out.fill(1);
     let pos = -1;
     for (;;) {
@@ -52,7 +79,8 @@ export class MaskStream {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      pos += 1 + Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale);
+      const gap = gaps[a >>> (32 - GAP_BITS)] as number;
+      pos += 1 + (gap >= 0 ? gap : Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale));
       if (pos >= n) break;
       out[pos] = 0;
     }

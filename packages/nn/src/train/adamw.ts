@@ -1,4 +1,5 @@
 import type { Parameter } from "../graph/parameter.js";
+import { AdamWKernel } from "./adamw-kernel.js";
 
 /** A parameter group: parameters matched by `match` use their own lr and weight decay. */
 export interface ParamGroupSpec {
@@ -26,6 +27,13 @@ export interface AdamWOptions {
   groups?: readonly ParamGroupSpec[];
   /** Exclude biases and norm weights (every parameter of rank ≤ 1) from weight decay. @default false */
   noDecayBiasesAndNorms?: boolean;
+  /**
+   * The update loop: `"wasm"` runs it as WebAssembly SIMD in float32 (torch's operation order; moments
+   * live in a WebAssembly memory), `"js"` in float64 rounded to float32 on store. Both agree to a few
+   * float32 ulps; `"wasm"` falls back to `"js"` where SIMD is unavailable or the moments exceed 4 GiB.
+   * @default "wasm"
+   */
+  kernel?: "wasm" | "js";
 }
 
 /** One group's live settings. */
@@ -49,6 +57,7 @@ interface Slot {
 /**
  * AdamW with PyTorch semantics (`torch.optim.AdamW`): decoupled weight decay p ← p·(1 − lr·wd),
  * bias-corrected moments, eps added to √v̂. Updates parameters and moments in place: no allocation per step.
+ * The update runs as a WebAssembly SIMD kernel (see {@link AdamWOptions.kernel}).
  */
 export class AdamW {
   readonly groups: ParamGroup[];
@@ -58,19 +67,23 @@ export class AdamW {
   /** Number of optimizer steps taken. */
   stepCount = 0;
   private readonly slots = new Map<string, Slot>();
+  /** The SIMD kernel holding every slot's moments, or null (JS loop). */
+  private readonly kernel: AdamWKernel | null;
 
   constructor(params: Iterable<readonly [string, Parameter]>, options: AdamWOptions = {}) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, groups = [], noDecayBiasesAndNorms = false } = options;
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, groups = [], noDecayBiasesAndNorms = false, kernel = "wasm" } = options;
     [this.beta1, this.beta2] = betas;
     this.eps = eps;
     const made = groups.map((s) => ({ spec: s, group: { name: s.name, lr: s.lr ?? lr, weightDecay: s.weightDecay ?? weightDecay, names: [] as string[] } }));
     const fallback: ParamGroup = { name: "default", lr, weightDecay, names: [] };
-    for (const [name, p] of params) {
-      if (!p.requiresGrad) continue;
+    const trainable = [...params].filter(([, p]) => p.requiresGrad);
+    this.kernel = kernel === "wasm" ? AdamWKernel.create(trainable.map(([, p]) => p.data.length)) : null;
+    const moment = (n: number): Float32Array => (this.kernel ? this.kernel.moment(n) : new Float32Array(n));
+    for (const [name, p] of trainable) {
       const group = made.find((m) => m.spec.match(name, p))?.group ?? fallback;
       group.names.push(name);
       const n = p.data.length;
-      this.slots.set(name, { p, m: new Float32Array(n), v: new Float32Array(n), group, decay: !(noDecayBiasesAndNorms && p.shape.length <= 1), t: 0 });
+      this.slots.set(name, { p, m: moment(n), v: moment(n), group, decay: !(noDecayBiasesAndNorms && p.shape.length <= 1), t: 0 });
     }
     this.groups = [...made.map((m) => m.group), fallback].filter((g) => g.names.length > 0);
   }
@@ -87,15 +100,21 @@ export class AdamW {
     for (const [name, s] of this.slots) {
       const g = grads.get(name);
       if (!g) continue;
+      if (g.length !== s.p.data.length) throw new RangeError(`AdamW.step: gradient of "${name}" has ${g.length} values, parameter ${s.p.data.length}`);
       const t = ++s.t;
       const bc1 = 1 - b1 ** t;
-      const invBc2sqrt = 1 / Math.sqrt(1 - b2 ** t);
+      const bc2Sqrt = Math.sqrt(1 - b2 ** t);
       const lr = s.group.lr * lrFactor;
       const decay = s.decay ? 1 - lr * s.group.weightDecay : 1;
       const stepSize = lr / bc1;
       const { m, v } = s;
       const p = s.p.data;
       const eps = this.eps;
+      if (this.kernel) {
+        this.kernel.update(p, g, m, v, { decay, stepSize, bc2Sqrt, eps, beta1: b1, beta2: b2, gradScale });
+        continue;
+      }
+      const invBc2sqrt = 1 / bc2Sqrt;
       for (let i = 0; i < p.length; i++) {
         const gi = (g[i] as number) * gradScale;
         const mi = b1 * (m[i] as number) + (1 - b1) * gi;

@@ -2,8 +2,8 @@ import { grad } from "../autodiff/grad.js";
 import { Graph, type GraphOptions, type Tensor } from "../graph/graph.js";
 import type { Parameter } from "../graph/parameter.js";
 import type { Module } from "../modules/module.js";
-import { add, mul } from "../ops/elementwise.js";
-import { reduceSum } from "../ops/reduce.js";
+import { attr } from "../graph/shape.js";
+import { add } from "../ops/elementwise.js";
 import { type Feed, type RunOutput, Session, type SessionOptions } from "../run/session.js";
 
 /** What a training-graph builder returns: a one-element loss and any extra outputs to fetch. */
@@ -34,6 +34,12 @@ export interface TrainStepResult {
 }
 
 const GRAD_SQ_SUM = "grad_sq_sum";
+
+/** Σ t² over all elements as one read-only pass (ONNX ReduceSumSquare; no squared copy of the gradient). */
+function sumOfSquares(t: Tensor): Tensor {
+  const g = t.graph;
+  return g.addNode("ReduceSumSquare", [t, g.int64s(t.shape.map((_, i) => i))], [{ dtype: t.dtype, shape: [] }], { keepdims: attr.int(0) })[0] as Tensor;
+}
 
 /** Output name of the gradient of parameter `name`. */
 export const gradOutputName = (name: string): string => `grad::${name}`;
@@ -67,7 +73,7 @@ export class TrainStep {
     });
     const gradTensors = grad(spec.loss, used.map(([, t]) => t));
     g.output("loss", spec.loss);
-    const sq = gradTensors.map((t) => reduceSum(mul(t, t), t.shape.map((_, i) => i)));
+    const sq = gradTensors.map(sumOfSquares);
     g.output(GRAD_SQ_SUM, sq.length ? sq.reduce((a, b) => add(a, b)) : g.scalar(0));
     const extra = Object.keys(spec.outputs ?? {});
     for (const [name, t] of Object.entries(spec.outputs ?? {})) g.output(name, t);
