@@ -29,6 +29,8 @@ export interface CheckpointState {
   schedule: { lrFactor: number; tau: number; totalSteps: number; warmupSteps: number };
   /** Architecture fingerprints checked on resume. */
   architecture: Record<string, unknown>;
+  /** True when the networks see standardised tokens; the statistics are the `token_scaler` part. Absent = false. */
+  standardizeTokens?: boolean;
   /** SHA-256 of the student aggregator weights (`MILTransformer.fingerprint`). */
   studentFingerprint: string;
   files: Record<string, string>;

@@ -28,5 +28,7 @@ export { TrainingLog, readLogRows, LOG_COLUMNS, LOG_FILES } from "./log";
 export type { LogRow } from "./log";
 export { resolveConfig, DEFAULT_MFR_DECODER, DEFAULT_PHASE1, DEFAULT_PHASE2 } from "./types";
 export type { PretrainConfig, Phase1Config, Phase2Config, MfrDecoderConfig, MfrTarget, Phase, ResolvedConfig } from "./types";
+export { loadTokenScaler, fitTokenScaler, TOKEN_SCALER_FILE, TOKENS_JSON } from "./token-scaler";
+export type { TokensInfo } from "./token-scaler";
 export { ByolMfrError } from "./errors";
 export type { ByolMfrErrorCode } from "./errors";

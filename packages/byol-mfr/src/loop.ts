@@ -125,7 +125,7 @@ export async function runPhase(ctx: LoopContext, d: PhaseDriver, start: PhaseSta
           state: {
             tag, phase: d.phase, epoch, stepInEpoch, step, phaseDone: step === d.totalSteps, rngState: rng.getState(),
             schedule: { lrFactor, tau: tauSchedule(step - 1), totalSteps: d.totalSteps, warmupSteps: d.warmupSteps },
-            architecture: nets.architecture(), studentFingerprint: nets.student.fingerprint, phase1Steps: d.phase === 1 ? step : ctx.phase1Steps(),
+            architecture: nets.architecture(), standardizeTokens: nets.tokenScaler !== undefined, studentFingerprint: nets.student.fingerprint, phase1Steps: d.phase === 1 ? step : ctx.phase1Steps(),
           },
         }, ctx.afterCheckpointFile);
         ctx.last.checkpoint = tag;

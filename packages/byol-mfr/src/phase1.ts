@@ -75,7 +75,9 @@ export function phase1Driver(cfg: ResolvedConfig, nets: Networks, bags: BagSourc
       const loaded: SlideBag[] = [];
       for (const id of chosen) {
         const bag = await bags.load(id);
-        loaded.push(capBag({ ...bag, slideId: id }, dim, p.maxTokens05, p.maxTokens20, derivedRng(cfg.seed, "phase1-tokens", epoch, id)));
+        const capped = capBag({ ...bag, slideId: id }, dim, p.maxTokens05, p.maxTokens20, derivedRng(cfg.seed, "phase1-tokens", epoch, id));
+        // standardised after capping (same result per token, less work); views, mask and MFR target follow
+        loaded.push(nets.tokenScaler ? nets.tokenScaler.scaler.transform(capped) : capped);
       }
       const views = makeViews(loaded, dim, rng, { dropoutP: p.dropoutP, noiseStd: p.noiseStd, maskRatio: cfg.maskRatio, teacherSeesMask: cfg.paperCompat });
       return { feeds: await phase1Feeds(views, teacher, cfg), units: views.realTokens };

@@ -90,7 +90,10 @@ export function phase2Driver(cfg: ResolvedConfig, nets: Networks, tiles: TileSou
   const tilesPerStep = phase2TilesPerStep(cfg);
   return {
     phase: 2, stepsPerEpoch, totalSteps, accumulation: 1, lr: p.lr, warmupSteps: p.warmupSteps, firstEpochNumber: cfg.phase1.epochs + 1, unit: "tiles",
-    createStep: (seed) => phase2StudentStep(student, p.tileSize, tilesPerStep, { seed, threads: cfg.threads, lambdaMfr: cfg.lambdaMfr }),
+    createStep: (seed) => {
+      const scaler = nets.tokenScaler?.scaler;
+      return phase2StudentStep(student, p.tileSize, tilesPerStep, { seed, threads: cfg.threads, lambdaMfr: cfg.lambdaMfr, ...(scaler ? { tokenScaler: scaler } : {}) });
+    },
     async microFeeds(epoch, stepInEpoch, _micro, rng) {
       let order = orders.get(epoch);
       if (!order) {

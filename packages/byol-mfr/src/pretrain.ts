@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { encoderId } from "@osfm/backbone";
 import { AdamW, readSafetensors, Rng, writeFileAtomic } from "@osfm/nn";
-import { MILTransformer } from "@osfm/mil";
+import { BagScaler, MILTransformer } from "@osfm/mil";
 import { findLatestCheckpoint, type LoadedCheckpoint } from "./checkpoint";
 import { CONVNEXT_TINY_SHAPE, type ConvNeXtShape } from "./convnext";
 import type { BagSource } from "./data";
@@ -15,8 +15,9 @@ import { phase1Driver } from "./phase1";
 import { phase2Driver, phase2TilesPerStep } from "./phase2";
 import { deriveSeed } from "./random";
 import { Networks, saveBackbone } from "./state";
+import { fitTokenScaler, saveFinalTokens, TOKEN_SCALER_FILE, TOKEN_SCALER_PART } from "./token-scaler";
 import type { TileSource } from "./tiles";
-import { type PretrainConfig, resolveConfig } from "./types";
+import { type PretrainConfig, type ResolvedConfig, resolveConfig } from "./types";
 
 /** Inputs of {@link pretrain}. */
 export interface PretrainOptions {
@@ -54,6 +55,8 @@ export interface PretrainResult {
   phase2Steps: number;
   /** Final student aggregator (`MILTransformer.load`-able) and its fingerprint. */
   studentPath?: string;
+  /** With `standardizeTokens`: the token statistics in `final/` (`loadTokenScaler(path.dirname(studentPath))` reads them). */
+  tokenScalerPath?: string;
   studentFingerprint: string;
   /** Phase-2 backbone (torchvision names; `createEncoder({ weights: backbonePath })`), its SHA-256 and encoder id. */
   backbonePath?: string;
@@ -87,6 +90,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     checkArchitecture(ckpt, nets);
     nets.load(ckpt);
   }
+  nets.tokenScaler = await tokenScalerFor(cfg, bags, ckpt, signal);
   const log = new TrainingLog(options.logDir ?? weightsDir);
   await log.open(ckpt ? { phase: ckpt.state.phase, step: ckpt.state.step } : undefined);
   const ctx = (optimizer: AdamW, rng: Rng): LoopContext => ({
@@ -127,7 +131,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     const resuming = ckpt?.state.phase === 2;
     if (resuming && ckpt) restoreOptimizer(ckpt, optimizer, rng);
     else if (nets.backbone) await saveBackbone(nets.backbone, path.join(weightsDir, "backbone_start.safetensors"));
-    const teacher = await phase2TeacherSession(nets.teacherModel(), cfg.phase2.tileSize, phase2TilesPerStep(cfg), cfg.threads);
+    const teacher = await phase2TeacherSession(nets.teacherModel(), cfg.phase2.tileSize, phase2TilesPerStep(cfg), cfg.threads, nets.tokenScaler?.scaler);
     try {
       const driver = phase2Driver(cfg, nets, tiles, teacher, signal);
       const start = resuming && ckpt ? { epoch: ckpt.state.epoch, stepInEpoch: ckpt.state.stepInEpoch } : { epoch: 0, stepInEpoch: 0 };
@@ -152,6 +156,26 @@ async function removeUnfinishedCheckpoints(weightsDir: string): Promise<void> {
   for (const e of entries) if (e.startsWith(".tmp-")) await rm(path.join(weightsDir, e), { recursive: true, force: true });
 }
 
+/**
+ * The token standardisation of the run: none, the checkpoint's statistics when resuming (so a resumed run
+ * uses exactly the same transform), or a fresh streaming fit over every bag.
+ */
+async function tokenScalerFor(cfg: ResolvedConfig, bags: BagSource, ckpt: LoadedCheckpoint | undefined, signal?: AbortSignal): Promise<Networks["tokenScaler"]> {
+  const saved = ckpt?.state.standardizeTokens === true;
+  if (ckpt && saved !== cfg.standardizeTokens) {
+    throw new ByolMfrError("BAD_CHECKPOINT", `the checkpoint was trained with standardizeTokens ${saved}, the config says ${cfg.standardizeTokens}`, ckpt.dir);
+  }
+  if (!cfg.standardizeTokens) return undefined;
+  if (ckpt) {
+    const part = ckpt.parts.get(TOKEN_SCALER_PART);
+    const where = path.join(ckpt.dir, ckpt.state.files[TOKEN_SCALER_PART] ?? TOKEN_SCALER_FILE);
+    if (!part) throw new ByolMfrError("BAD_CHECKPOINT", "the checkpoint standardised its tokens but has no token_scaler part", where);
+    const minStd = Number(part.metadata["osfm.token_scaler.min_std"] ?? cfg.tokenStdFloor);
+    return { scaler: BagScaler.fromTensors(part.tensors, where), minStd };
+  }
+  return { scaler: await fitTokenScaler(bags, cfg.tokenStdFloor, signal), minStd: cfg.tokenStdFloor };
+}
+
 function restoreOptimizer(ckpt: LoadedCheckpoint, optimizer: AdamW, rng: Rng): void {
   const part = ckpt.parts.get("optimizer");
   if (!part) throw new ByolMfrError("BAD_CHECKPOINT", "checkpoint has no optimizer state", ckpt.dir);
@@ -172,12 +196,14 @@ async function saveFinal(weightsDir: string, nets: Networks): Promise<Partial<Pr
   const studentPath = path.join(dir, "student.safetensors");
   await nets.student.save(studentPath);
   await nets.teacher.save(path.join(dir, "teacher.safetensors"));
-  if (!nets.backbone) return { studentPath };
+  await saveFinalTokens(dir, nets.tokenScaler?.scaler, nets.tokenScaler?.minStd ?? 0);
+  const tokens = nets.tokenScaler ? { tokenScalerPath: path.join(dir, TOKEN_SCALER_FILE) } : {};
+  if (!nets.backbone) return { studentPath, ...tokens };
   const backbonePath = path.join(dir, "backbone.safetensors");
   await saveBackbone(nets.backbone, backbonePath);
   const backboneFingerprint = createHash("sha256").update(await readFile(backbonePath)).digest("hex");
   const backboneEncoderId = encoderId("convnext_tiny", backboneFingerprint);
   const info = { weights: "backbone.safetensors", sha256: backboneFingerprint, encoderId: backboneEncoderId, shape: nets.backbone.shape, aggregatorFingerprint: nets.student.fingerprint };
   await writeFileAtomic(path.join(dir, "backbone.json"), [new TextEncoder().encode(`${JSON.stringify(info, null, 1)}\n`)]);
-  return { studentPath, backbonePath, backboneFingerprint, backboneEncoderId };
+  return { studentPath, ...tokens, backbonePath, backboneFingerprint, backboneEncoderId };
 }

@@ -1,11 +1,12 @@
 import { type AdamW, type Module, saveWeights } from "@osfm/nn";
-import { MILTransformer } from "@osfm/mil";
+import { type BagScaler, MILTransformer } from "@osfm/mil";
 import { type LoadedCheckpoint, writeTensors } from "./checkpoint";
 import { CONVNEXT_TINY_SHAPE, type ConvNeXtShape, TrainableConvNeXt } from "./convnext";
 import { MfrDecoder } from "./decoder";
 import { ByolMfrError } from "./errors";
 import { copyWeights, StudentModel, TeacherModel } from "./models";
 import { deriveSeed } from "./random";
+import { saveTokenScaler, TOKEN_SCALER_PART } from "./token-scaler";
 import type { ResolvedConfig } from "./types";
 
 /** Metadata key holding a ConvNeXt's depths/widths in backbone safetensors files. */
@@ -15,6 +16,8 @@ export const BACKBONE_SHAPE_KEY = "osfm.convnext.shape";
 export class Networks {
   backbone: TrainableConvNeXt | undefined;
   teacherBackbone: TrainableConvNeXt | undefined;
+  /** Token standardisation every network sees (`standardizeTokens`), saved with each checkpoint. */
+  tokenScaler: { scaler: BagScaler; minStd: number } | undefined;
   private constructor(
     readonly student: MILTransformer,
     readonly teacher: MILTransformer,
@@ -66,6 +69,8 @@ export class Networks {
       parts.backbone = (f) => saveBackbone(this.backbone as TrainableConvNeXt, f);
       parts.backbone_teacher = (f) => saveBackbone(this.teacherBackbone as TrainableConvNeXt, f);
     }
+    const tokens = this.tokenScaler;
+    if (tokens) parts[TOKEN_SCALER_PART] = (f) => saveTokenScaler(tokens.scaler, f, tokens.minStd);
     parts.optimizer = (f) => writeTensors(f, optimizer.stateTensors(), { "osfm.adamw.step": String(optimizer.stepCount) });
     return parts;
   }

@@ -95,6 +95,18 @@ export interface PretrainConfig {
   emaSchedule: "cosine" | "constant";
   /** @default "input" (reconstruct the original features of masked tokens) */
   mfrTarget: MfrTarget;
+  /**
+   * Standardise the tokens per scale and per dimension, z = (x − mean) / max(sd, tokenStdFloor), with
+   * statistics fitted once over every training bag (streamed, float64) and saved with the checkpoints and
+   * `final/`. Student, teacher and the MFR target (then centred) all see z, in phase 2 too (applied to the
+   * backbone's features inside the graphs). Use it when the features share a large common offset (e.g. a
+   * random-init or weakly trained encoder: cosine ≈ 0.97 between any two tiles), which makes both cosine
+   * losses trivially small. Embedding with the result needs the same transform: `loadTokenScaler`.
+   * @default false
+   */
+  standardizeTokens: boolean;
+  /** Floor of the standardisation divisor, in feature units (dimensions with smaller spread are not blown up). @default 1e-6 */
+  tokenStdFloor: number;
   /** Checkpoint every N optimizer steps (and at each epoch end). @default 1000 */
   saveEverySteps: number;
   /** One log row every N optimizer steps (and at each epoch end). @default 50 */
@@ -142,6 +154,8 @@ export function resolveConfig(config: Partial<PretrainConfig> = {}): ResolvedCon
     emaTau: config.emaTau ?? 0.996,
     emaSchedule: config.emaSchedule ?? (paperCompat ? "constant" : "cosine"),
     mfrTarget: config.mfrTarget ?? (paperCompat ? "teacher-latent" : "input"),
+    standardizeTokens: config.standardizeTokens ?? false,
+    tokenStdFloor: config.tokenStdFloor ?? 1e-6,
     saveEverySteps: config.saveEverySteps ?? 1000,
     logEverySteps: config.logEverySteps ?? 50,
     threads: config.threads ?? 0,

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MILTransformer } from "@osfm/mil";
 import { describe, expect, it } from "vitest";
-import { memoryBags, pretrain, runDiagnostics } from "../src/index";
+import { loadTokenScaler, memoryBags, pretrain, runDiagnostics } from "../src/index";
 import { deriveSeed } from "../src/random";
 import { fewShotCentroidAccuracy, ridgeLooAccuracy } from "./synthetic";
-import { standardiseTokens, synthBags } from "./synth-bags";
+import { synthBags } from "./synth-bags";
 
 /** Smallest per-dimension standard deviation over slides of a set of embeddings. */
 function minDimStd(e: readonly Float32Array[]): number {
@@ -29,15 +29,15 @@ describe("acceptance: phase-1 pretraining on a @osfm/synth cohort encoded by @os
     // 36 slides, 3 classes (ductal / clear-cell / colonic, 75 % each with stroma and inflamed), staining
     // centres 0–4 across classes; 16 tiles at 0.5 µm/px + 6 at 2.0, random-init ConvNeXt-Tiny features
     const cohort = await synthBags({ classes: ["ductal", "clear-cell", "colonic"], slidesPerClass: 12, tiles05: 16, tiles20: 6, sizeUm: [4000, 3000], seed: 5 });
-    // z-scored tokens: the raw features' common offset (cosine ≈ 0.97 between tiles) makes both losses trivial
-    const bags = standardiseTokens(cohort.bags);
-    const { labels } = cohort;
+    const { bags: raw, labels } = cohort;
     const weightsDir = mkdtempSync(path.join(tmpdir(), "bm-accept-"));
     const seed = 7; // 3-shot gain at seeds 3 / 7 / 13 / 21: +0.078 / +0.042 / +0.017 / +0.070 (README)
     const res = await pretrain({
-      bags: memoryBags(bags), weightsDir,
+      bags: memoryBags(raw), weightsDir,
       config: {
         seed, aggregator: AGGREGATOR, decoder: DECODER, threads: 2, logEverySteps: 1, saveEverySteps: 1000, lambdaMfr: 0.1,
+        // the raw features' common offset (cosine ≈ 0.97 between tiles) makes both losses trivial: z-score them
+        standardizeTokens: true,
         // views strong enough to matter for unit-variance tokens (the defaults, 0.02 / 0.1, are for raw features)
         phase1: { epochs: 20, batchSlides: 6, warmupSteps: 12, lr: 1e-3, noiseStd: 0.5, dropoutP: 0.2 },
       },
@@ -46,6 +46,10 @@ describe("acceptance: phase-1 pretraining on a @osfm/synth cohort encoded by @os
     expect(res.phase1Steps).toBe(120);
     const { report, table } = await runDiagnostics({ weightsDir });
     expect(report.gates.find((g) => g.id === "G2")?.status, table).toBe("PASS"); // relative loss improvement ≥ 0.60
+    // embedding applies the transform saved with the weights, to both aggregators alike
+    const scaler = await loadTokenScaler(path.dirname(res.studentPath as string));
+    if (!scaler) throw new Error("the run was configured with standardizeTokens but final/ has no token scaler");
+    const bags = raw.map((b) => scaler.transform(b));
     const trained = await MILTransformer.load(res.studentPath as string);
     // the same aggregator before training: pretrain seeds it with deriveSeed(seed, "aggregator")
     const initial = MILTransformer.create({ seed: deriveSeed(seed, "aggregator"), config: AGGREGATOR });

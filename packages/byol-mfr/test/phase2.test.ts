@@ -64,7 +64,7 @@ describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
     await after.close();
   });
 
-  it("resumes exactly inside phase 2: stopped after 3 of 6 phase-2 steps, resumed, bitwise equal backbone and student", async () => {
+  it("resumes exactly inside phase 2 with standardised tokens: stopped after 3 of 6 phase-2 steps, resumed, bitwise equal backbone and student", async () => {
     registerArchitecture("convnext_test", async () => convnextArchitecture(SHAPE, SIDE));
     const dir = mkdtempSync(path.join(tmpdir(), "bm-p2r-"));
     const start = path.join(dir, "start.safetensors");
@@ -74,7 +74,7 @@ describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
     const bags = memoryBags(await bagsFromTiles(source, enc));
     await enc.close();
     const config = {
-      seed: 4, threads: 2, aggregator: SMALL.aggregator, decoder: SMALL.decoder, logEverySteps: 1, saveEverySteps: 2,
+      seed: 4, threads: 2, aggregator: SMALL.aggregator, decoder: SMALL.decoder, logEverySteps: 1, saveEverySteps: 2, standardizeTokens: true,
       phase1: { epochs: 1, batchSlides: 3, warmupSteps: 1, lr: 1e-3 },
       phase2: { epochs: 1, tilesPerSlide: 8, tileSize: SIDE, warmupSteps: 2, lr: 1e-3 },
     };

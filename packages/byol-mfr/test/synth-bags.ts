@@ -103,30 +103,3 @@ function decode(buf: Buffer, o: SynthBagsOptions): SynthBags {
   });
   return { bags, labels };
 }
-
-/**
- * Per-scale, per-dimension z-scoring of the tokens over the whole cohort. Random-init ConvNeXt features
- * share a large common offset (tiles have cosine ≈ 0.97 with each other), which makes the cosine losses
- * trivially small; after z-scoring the tokens differ where the tissue does.
- */
-export function standardiseTokens(bags: readonly SlideBag[], dim = 768): SlideBag[] {
-  const z = (key: "features05" | "features20") => {
-    const mean = new Float64Array(dim);
-    const sq = new Float64Array(dim);
-    let n = 0;
-    for (const b of bags) {
-      for (let i = 0; i < b[key].length; i += dim, n++) {
-        for (let j = 0; j < dim; j++) {
-          const v = b[key][i + j] as number;
-          mean[j] = (mean[j] as number) + v;
-          sq[j] = (sq[j] as number) + v * v;
-        }
-      }
-    }
-    const sd = sq.map((s, j) => Math.sqrt(Math.max(s / n - ((mean[j] as number) / n) ** 2, 1e-12)));
-    mean.forEach((m, j) => (mean[j] = m / n));
-    return (f: Float32Array) => f.map((v, i) => (v - (mean[i % dim] as number)) / (sd[i % dim] as number));
-  };
-  const [z05, z20] = [z("features05"), z("features20")];
-  return bags.map((b) => ({ ...b, features05: z05(b.features05), features20: z20(b.features20) }));
-}

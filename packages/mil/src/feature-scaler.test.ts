@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MilInputError } from "./errors";
-import { BagScaler } from "./feature-scaler";
+import { BagScaler, BagScalerFit } from "./feature-scaler";
 import type { SlideBag } from "./types";
 
 const DIM = 3;
@@ -37,5 +37,37 @@ describe("BagScaler", () => {
 
   it("refuses a training set without tokens", () => {
     expect(() => BagScaler.fit([bag("e", [], [])])).toThrow(MilInputError);
+  });
+
+  it("streams: adding bags one at a time gives the statistics of fitting them together", () => {
+    const fit = new BagScalerFit();
+    fit.add(a);
+    fit.add(b);
+    const streamed = fit.finish();
+    for (const s of ["scale05", "scale20"] as const) expect(streamed.stats(s)).toEqual(scaler.stats(s));
+  });
+
+  it("keeps float64 precision under a large common offset (naive Σx² − n·m² would lose the spread)", () => {
+    // 0.5 µm/px dim 0: 1e4 + {−1, 1} over 2000 rows in 1000 bags → mean 1e4, SD 1
+    const bags = Array.from({ length: 1000 }, (_, i) => bag(`o${i}`, [[1e4 - 1, 0, 0], [1e4 + 1, 0, 0]], [[i, 0, 0]]));
+    const s = BagScaler.fit(bags).stats("scale05");
+    expect(s.mean[0]).toBe(1e4);
+    expect(s.scale[0]).toBeCloseTo(1, 9);
+  });
+
+  it("floors the divisor at minStd (a constant dimension is divided by the floor, not by 1)", () => {
+    const floored = BagScaler.fit([a, b], { minStd: 0.5 });
+    expect(Array.from(floored.stats("scale05").scale)).toEqual([Math.fround(Math.sqrt(8 / 3)), Math.fround(10 * Math.sqrt(8 / 3)), 0.5]);
+    expect(Array.from(floored.stats("scale20").scale)).toEqual([100, 0.5, 1]);
+    expect(() => BagScaler.fit([a], { minStd: 0 })).toThrow(RangeError);
+  });
+
+  it("round-trips through its tensors and rejects missing ones", () => {
+    const back = BagScaler.fromTensors(scaler.toTensors());
+    expect(Array.from(back.transform(a).features05)).toEqual(Array.from(scaler.transform(a).features05));
+    expect([...scaler.toTensors().keys()].sort()).toEqual(["scale05.mean", "scale05.std", "scale20.mean", "scale20.std"]);
+    const partial = scaler.toTensors();
+    partial.delete("scale20.std");
+    expect(() => BagScaler.fromTensors(partial, "x.safetensors")).toThrow(/scale20\.std/);
   });
 });
