@@ -1,11 +1,9 @@
 import { Rng } from "../rng.js";
 
 /** Up to this drop probability masks are drawn as geometric gaps between drops (fewer draws). */
-const SPARSE_P = 0.25;
+export const SPARSE_P = 0.25;
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** Top bits of a 32-bit draw that index the gap table of the sparse path. */
+/** Top bits of a 32-bit draw that index the gap table of the sparse path (also inlined in fillKeepMask). */
 const GAP_BITS = 12;
 
 /** The gap ⌊log u / log(1 − p)⌋ after drawing `a` (u = (a + ½)·2⁻³²): the formula both paths of fillSparse use. */
@@ -30,44 +28,21 @@ export function gapTable(scale: number): Int32Array {
 }
 
 /**
- * The keep-mask stream of one dropout op fed as a graph input: element i is kept (1) with
- * probability 1 − p, independently, from a xoshiro128** stream seeded once per session, so a new
- * session of the same graph replays the same masks run for run. For p ≤ 0.25 one 32-bit draw per
- * dropped element gives the gap to the next drop; above, each 32-bit draw gives two elements
- * (16 bits each), so p is rounded to a multiple of 2⁻¹⁶ (0.3 → 0.300003).
+ * Overwrites `out` with the next keep-mask (1 = keep) of the xoshiro128** stream whose state `st`
+ * advances in place: for 0 < p ≤ 0.25 (with `gaps` = gapTable(1 / log(1 − p))) all ones, then zeros
+ * at positions whose gaps are drawn from Geometric(p), ⌊log u / log(1 − p)⌋ with u from 32 bits,
+ * mostly looked up: one draw per dropped element, the same Bernoulli process exactly (gaps are
+ * memoryless, so each fill can start afresh); otherwise two elements per draw, 16 bits each.
+ * Self-contained (no imports or outer variables): its source text also runs in the mask worker.
  */
-export class MaskStream {
-  private readonly s: Uint32Array;
-  private readonly threshold: number;
-  private gaps: Int32Array | undefined;
-  constructor(seed: number, readonly p: number) {
-    const rng = new Rng(seed);
-    this.s = Uint32Array.from({ length: 4 }, () => rng.nextU32());
-    if (this.s.every((v) => v === 0)) this.s[0] = 1;
-    this.threshold = Math.round(p * 65536);
-  }
-
-  /** Overwrites `out` with the next mask (1 = keep). */
-  fill(out: Uint8Array): void {
-    if (this.p > 0 && this.p <= SPARSE_P) this.fillSparse(out);
-    else this.fillDense(out);
-  }
-
-  /**
-   * Small p: all ones, then zeros at positions whose gaps are drawn from Geometric(p)
-   * (⌊log u / log(1 − p)⌋ with u from 32 bits, mostly looked up: see gapTable): one draw per dropped
-   * element instead of per element, the same Bernoulli process exactly (gaps are memoryless, so each
-   * fill can start afresh).
-   */
-  private fillSparse(out: Uint8Array): void {
-    const st = this.s;
-    let s0 = st[0] as number;
-    let s1 = st[1] as number;
-    let s2 = st[2] as number;
-    let s3 = st[3] as number;
-    const n = out.length;
-    const scale = 1 / Math.log1p(-this.p);
-    const gaps = (this.gaps ??= gapTable(scale));
+export function fillKeepMask(out: Uint8Array, st: Uint32Array, p: number, gaps: Int32Array | null): void {
+  let s0 = st[0] as number;
+  let s1 = st[1] as number;
+  let s2 = st[2] as number;
+  let s3 = st[3] as number;
+  const n = out.length;
+  if (gaps) {
+    const scale = 1 / Math.log1p(-p);
     out.fill(1);
     let pos = -1;
     for (;;) {
@@ -79,26 +54,15 @@ export class MaskStream {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      const gap = gaps[a >>> (32 - GAP_BITS)] as number;
+      const gap = gaps[a >>> 20] as number; // top 12 bits (GAP_BITS)
       pos += 1 + (gap >= 0 ? gap : Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale));
       if (pos >= n) break;
       out[pos] = 0;
     }
-    st[0] = s0;
-    st[1] = s1;
-    st[2] = s2;
-    st[3] = s3;
-  }
-
-  private fillDense(out: Uint8Array): void {
-    const thr = this.threshold;
-    const st = this.s;
-    let s0 = st[0] as number;
-    let s1 = st[1] as number;
-    let s2 = st[2] as number;
-    let s3 = st[3] as number;
-    const n = out.length;
-    const words = LITTLE_ENDIAN && out.byteOffset % 4 === 0 ? n >>> 2 : 0;
+  } else {
+    const thr = Math.round(p * 65536);
+    const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+    const words = littleEndian && out.byteOffset % 4 === 0 ? n >>> 2 : 0;
     const w32 = words > 0 ? new Uint32Array(out.buffer, out.byteOffset, words) : new Uint32Array(0);
     // xoshiro128** inlined twice per store (a closure or a branchy loop is several times slower in V8)
     for (let k = 0; k < words; k++) {
@@ -134,10 +98,43 @@ export class MaskStream {
       out[i] = (a & 0xffff) >= thr ? 1 : 0;
       if (i + 1 < n) out[i + 1] = (a >>> 16) >= thr ? 1 : 0;
     }
-    st[0] = s0;
-    st[1] = s1;
-    st[2] = s2;
-    st[3] = s3;
   }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
 }
 
+/**
+ * The keep-mask stream of one dropout op fed as a graph input: element i is kept (1) with
+ * probability 1 − p, independently, from a xoshiro128** stream seeded once per session, so a new
+ * session of the same graph replays the same masks run for run. For p ≤ 0.25 one 32-bit draw per
+ * dropped element gives the gap to the next drop; above, each 32-bit draw gives two elements
+ * (16 bits each), so p is rounded to a multiple of 2⁻¹⁶ (0.3 → 0.300003).
+ */
+export class MaskStream {
+  private readonly s: Uint32Array;
+  /** The gap table of the sparse path (null on the dense path). */
+  readonly gaps: Int32Array | null;
+  constructor(seed: number, readonly p: number) {
+    const rng = new Rng(seed);
+    this.s = Uint32Array.from({ length: 4 }, () => rng.nextU32());
+    if (this.s.every((v) => v === 0)) this.s[0] = 1;
+    this.gaps = p > 0 && p <= SPARSE_P ? gapTable(1 / Math.log1p(-p)) : null;
+  }
+
+  /** Overwrites `out` with the next mask (1 = keep). */
+  fill(out: Uint8Array): void {
+    fillKeepMask(out, this.s, this.p, this.gaps);
+  }
+
+  /** A copy of the generator state (to draw the next mask elsewhere, see {@link MaskStream.restore}). */
+  snapshot(): Uint32Array {
+    return Uint32Array.from(this.s);
+  }
+
+  /** Continues from a state returned by a fill that started at {@link MaskStream.snapshot}. */
+  restore(state: Uint32Array): void {
+    this.s.set(state);
+  }
+}

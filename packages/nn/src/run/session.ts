@@ -2,6 +2,7 @@ import * as ort from "onnxruntime-node";
 import type { Graph } from "../graph/graph.js";
 import type { DType, Shape, TensorData } from "../graph/types.js";
 import { toOnnxBytes } from "../onnx/emit.js";
+import { type MaskJob, MaskWorker } from "./mask-worker.js";
 import { MaskStream } from "./masks.js";
 
 /** Options of {@link Session.create}. */
@@ -16,6 +17,13 @@ export interface SessionOptions {
   memArena?: boolean;
   /** Write onnxruntime's per-node profile to `<prefix>_<date>.json` (finished by `session.ort.endProfiling()`). */
   profileFilePrefix?: string;
+  /**
+   * Draw the next run's fed dropout masks in a worker thread right after each run, so they are ready
+   * when the next run starts (the main thread meanwhile does the optimizer step); used when the next
+   * run's mask sizes match, otherwise the masks are drawn on the spot. The same stream either way.
+   * @default true
+   */
+  prefetchMasks?: boolean;
 }
 
 /** A value fed to a run: a typed array with its concrete shape. */
@@ -38,6 +46,13 @@ interface FedMask {
   data: Uint8Array;
 }
 
+/** Masks being drawn in the worker for the next run: which ones, at which sizes (`key`), and the result. */
+interface Prefetch {
+  key: string;
+  masks: FedMask[];
+  result: Promise<MaskJob[] | null>;
+}
+
 const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
   float32: "float32",
   float64: "float64",
@@ -58,11 +73,14 @@ export class Session {
     private readonly paramFeeds: Record<string, ort.Tensor>,
     private readonly inputTypes: Map<string, { dtype: DType; shape: Shape }>,
     private readonly masks: readonly FedMask[],
+    private readonly maskWorker: MaskWorker | null,
   ) {}
+
+  private prefetch: Prefetch | undefined;
 
   /** Serialises `graph` (or takes ONNX bytes) and opens an onnxruntime session from the buffer. */
   static async create(graph: Graph | Uint8Array, options: SessionOptions = {}): Promise<Session> {
-    const { intraOpThreads = 0, optimization = "all", memoryPattern = true, memArena = true, profileFilePrefix } = options;
+    const { intraOpThreads = 0, optimization = "all", memoryPattern = true, memArena = true, profileFilePrefix, prefetchMasks = true } = options;
     const bytes = graph instanceof Uint8Array ? graph : toOnnxBytes(graph);
     const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: intraOpThreads,
@@ -84,7 +102,7 @@ export class Session {
     const masks = graph instanceof Uint8Array ? [] : [...graph.maskInputs.values()].map((m) => ({
       name: m.tensor.name, shape: m.tensor.shape, stream: new MaskStream(m.seed, m.p), data: new Uint8Array(0),
     }));
-    return new Session(session, paramFeeds, inputTypes, masks);
+    return new Session(session, paramFeeds, inputTypes, masks, prefetchMasks && masks.length > 0 ? new MaskWorker() : null);
   }
 
   /** Names of the graph outputs. */
@@ -103,7 +121,7 @@ export class Session {
       const type = this.inputTypes.get(name)?.dtype ?? dtypeOf(f.data);
       all[name] = new ort.Tensor(ORT_TYPE[type], f.data as never, [...f.dims]);
     }
-    if (this.masks.length > 0) this.feedMasks(feeds, all);
+    const drawn = this.masks.length > 0 ? await this.feedMasks(feeds, all) : [];
     let res: ort.InferenceSession.ReturnType;
     if (into && into.size > 0) {
       // pre-allocated outputs: onnxruntime writes into the given buffers (no allocation per run)
@@ -111,29 +129,59 @@ export class Session {
       for (const name of outputs ?? this.ort.outputNames) fetches[name] = this.fetchTensor(name, into.get(name));
       res = await this.ort.run(all, fetches as ort.InferenceSession.FetchesType);
     } else res = outputs ? await this.ort.run(all, [...outputs]) : await this.ort.run(all);
+    if (this.maskWorker && drawn.length > 0) this.startPrefetch(drawn);
     const out: Record<string, RunOutput> = {};
     for (const [name, t] of Object.entries(res)) out[name] = { data: t.data as TensorData, dims: t.dims };
     return out;
   }
 
-  /** Draws the next keep-mask of every fed-mask dropout (unless the caller fed it), sized from the feeds' dims. */
-  private feedMasks(feeds: Record<string, Feed>, all: Record<string, ort.Tensor>): void {
+  /**
+   * Draws the next keep-mask of every fed-mask dropout (unless the caller fed it), sized from the feeds'
+   * dims, or takes the worker's prefetched masks when they were drawn for the same masks and sizes.
+   * Returns the masks drawn.
+   */
+  private async feedMasks(feeds: Record<string, Feed>, all: Record<string, ort.Tensor>): Promise<FedMask[]> {
     const dims = new Map<string, number>();
     for (const [name, f] of Object.entries(feeds)) {
       this.inputTypes.get(name)?.shape.forEach((d, i) => {
         if (typeof d === "string" && f.dims[i] !== undefined) dims.set(d, f.dims[i] as number);
       });
     }
+    const drawn: FedMask[] = [];
+    const shapes: number[][] = [];
     for (const m of this.masks) {
       if (feeds[m.name]) continue;
       const shape = m.shape.map((d) => (typeof d === "number" ? d : dims.get(d)));
       const missing = m.shape.find((d, i) => shape[i] === undefined);
       if (missing !== undefined) throw new Error(`Session.run: dropout mask "${m.name}" needs dim "${missing}", which no feed gives`);
-      const n = (shape as number[]).reduce((a, b) => a * b, 1);
-      if (m.data.length !== n) m.data = new Uint8Array(4 * Math.ceil(n / 4)).subarray(0, n); // 4-byte aligned for word stores
-      m.stream.fill(m.data);
-      all[m.name] = new ort.Tensor("uint8", m.data, shape as number[]);
+      drawn.push(m);
+      shapes.push(shape as number[]);
     }
+    const pending = this.prefetch;
+    this.prefetch = undefined;
+    const jobs = pending ? await pending.result : null;
+    // the worker's buffers come back either way; its masks (and advanced states) only when they fit
+    if (pending && jobs) pending.masks.forEach((m, i) => (m.data = (jobs[i] as MaskJob).out));
+    const useJobs = !!jobs && pending?.key === maskKey(drawn, shapes);
+    drawn.forEach((m, i) => {
+      const shape = shapes[i] as number[];
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (useJobs) m.stream.restore((jobs[i] as MaskJob).state);
+      else {
+        if (m.data.length !== n) m.data = new Uint8Array(4 * Math.ceil(n / 4)).subarray(0, n); // 4-byte aligned for word stores
+        m.stream.fill(m.data);
+      }
+      all[m.name] = new ort.Tensor("uint8", m.data, shape);
+    });
+    return drawn;
+  }
+
+  /** Starts drawing the masks of the next run (same masks, same sizes) in the worker. */
+  private startPrefetch(drawn: FedMask[]): void {
+    const shapes = drawn.map((m) => [m.data.length]);
+    const jobs = drawn.map((m) => ({ out: m.data, state: m.stream.snapshot(), p: m.stream.p, gaps: m.stream.gaps }));
+    this.prefetch = { key: maskKey(drawn, shapes), masks: drawn, result: (this.maskWorker as MaskWorker).fill(jobs) };
+    for (const m of drawn) m.data = new Uint8Array(0); // detached: owned by the worker until the next run
   }
 
   private readonly fetchCache = new Map<string, { data: TensorData; tensor: ort.Tensor }>();
@@ -151,10 +199,16 @@ export class Session {
     this.paramFeeds[name] = new ort.Tensor("float32", data, [...dims]);
   }
 
-  /** Frees the native session. */
+  /** Frees the native session (and stops the mask worker). */
   async release(): Promise<void> {
+    await this.maskWorker?.close();
     await this.ort.release();
   }
+}
+
+/** Which masks at which sizes (element counts). */
+function maskKey(masks: readonly FedMask[], shapes: readonly number[][]): string {
+  return masks.map((m, i) => `${m.name}:${(shapes[i] as number[]).reduce((a, b) => a * b, 1)}`).join(",");
 }
 
 function dtypeOf(data: TensorData): DType {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { Graph } from "../graph/graph.js";
+import { exp } from "../ops/elementwise.js";
+import { dropout } from "../ops/nn-ops.js";
+import { MaskWorker } from "./mask-worker.js";
+import { MaskStream } from "./masks.js";
+import { Session } from "./session.js";
+
+describe("dropout masks drawn in a worker thread", () => {
+  it.each([0.1, 0.5])("MaskWorker draws the same masks as MaskStream.fill (p = %s), and its state continues the stream", async (p) => {
+    const worker = new MaskWorker();
+    const [main, other] = [new MaskStream(7, p), new MaskStream(7, p)];
+    const want = [new Uint8Array(1001), new Uint8Array(1001)];
+    for (const w of want) main.fill(w);
+    const [job] = (await worker.fill([{ out: new Uint8Array(1001), state: other.snapshot(), p, gaps: other.gaps }])) ?? [];
+    expect(job).toBeDefined();
+    expect(Buffer.compare(job!.out, want[0]!)).toBe(0);
+    other.restore(job!.state);
+    const second = new Uint8Array(1001);
+    other.fill(second);
+    expect(Buffer.compare(second, want[1]!)).toBe(0);
+    await worker.close();
+    expect(await worker.fill([{ out: new Uint8Array(4), state: other.snapshot(), p, gaps: other.gaps }])).toBeNull();
+  });
+
+  it("a session that prefetches masks gives the same outputs run for run as one that does not (size changes and fed masks included)", async () => {
+    const g = new Graph({ training: true, seed: 4, dropoutMasks: "inputs" });
+    const x = g.input("x", ["B", 300]);
+    g.output("y", dropout(exp(x), 0.1));
+    g.output("z", dropout(exp(x), 0.4));
+    const name = [...g.maskInputs.values()][0]?.tensor.name as string;
+    const feeds = (b: number) => ({ x: { data: new Float32Array(b * 300), dims: [b, 300] } });
+    const runs: Record<string, { data: Float32Array | Uint8Array; dims: number[] }>[] = [
+      feeds(2), feeds(2), feeds(3), feeds(3), { ...feeds(3), [name]: { data: new Uint8Array(900).fill(1), dims: [3, 300] } }, feeds(3), feeds(2),
+    ];
+    const [fast, plain] = [await Session.create(g, { intraOpThreads: 1 }), await Session.create(g, { intraOpThreads: 1, prefetchMasks: false })];
+    for (const f of runs) {
+      const [a, b] = [await fast.run(f), await plain.run(f)];
+      expect(a.y?.data).toEqual(b.y?.data);
+      expect(a.z?.data).toEqual(b.z?.data);
+    }
+    await fast.release();
+    await plain.release();
+  });
+});
