@@ -1,7 +1,10 @@
 import type { Node, Tensor } from "../graph/graph.js";
 import { add, cast, div, exp, mul, sqrt, sub } from "../ops/elementwise.js";
+import { conv2d } from "../ops/nn-ops.js";
 import { reduceMean, reduceSum } from "../ops/reduce.js";
-import { attrInt, constValues, type GradRule, inp, out } from "./helpers.js";
+import { gather, reshape } from "../ops/shape-ops.js";
+import { attrInt, attrInts, constValues, type GradRule, inp, out } from "./helpers.js";
+import { linalgRules } from "./rules-linalg.js";
 
 const softmaxRule: GradRule = (n, [gy]) => {
   if (!gy) return [null];
@@ -68,10 +71,43 @@ const dropoutRule: GradRule = (n, [gy]) => {
   return [mul(mul(gy, dropoutScale(n)), cast(out(n, 1), gy.dtype)), null, null];
 };
 
-/** Gradient rules of Softmax, LogSoftmax, LayerNormalization and Dropout. */
+/** The general Conv rule (ConvTranspose input gradient, grouped-conv weight gradient). */
+const generalConvRule = linalgRules.find(([op]) => op === "Conv")?.[1] as GradRule;
+
+/** w[c, 0, i, j] → w[c, 0, kh−1−i, kw−1−j] (both spatial axes reversed), as one Gather over the flattened kernel. */
+function flipKernel(w: Tensor, kh: number, kw: number): Tensor {
+  const c = w.shape[0] as number;
+  const rev = w.graph.int64s(Array.from({ length: kh * kw }, (_, i) => kh * kw - 1 - i));
+  return reshape(gather(reshape(w, [c, kh * kw]), rev, 1), [c, 1, kh, kw]);
+}
+
+/**
+ * Conv. Depthwise, stride 1, dilation 1 (ConvNeXt's 7×7): the input gradient is the same depthwise
+ * Conv of gy with the kernel flipped and padding k−1−p, which onnxruntime's CPU Conv runs several
+ * times faster than the grouped ConvTranspose of the general rule. Everything else (and the weight
+ * and bias gradients) uses the general rule.
+ */
+const convRule: GradRule = (n, gys, need) => {
+  const [x, w] = [inp(n, 0), inp(n, 1)];
+  const [gy] = gys;
+  const groups = attrInt(n, "group", 1);
+  const [cout, ci, kh, kw] = w.shape as number[] as [number, number, number, number];
+  const pads = attrInts(n, "pads", [0, 0, 0, 0]);
+  const unit = (a: readonly number[]) => a.every((v) => v === 1);
+  const [ph, pw] = [kh - 1 - (pads[0] as number), kw - 1 - (pads[1] as number)];
+  const depthwise = ci === 1 && cout === groups && x.shape[1] === groups && unit(attrInts(n, "strides", [1, 1])) && unit(attrInts(n, "dilations", [1, 1]));
+  const symmetric = pads[0] === pads[2] && pads[1] === pads[3] && ph >= 0 && pw >= 0;
+  if (!gy || !need[0] || !depthwise || !symmetric) return generalConvRule(n, gys, need);
+  const [, gw, gb] = generalConvRule(n, gys, [false, need[1] ?? false, need[2] ?? false]);
+  const gx = conv2d(gy, flipKernel(w, kh, kw), null, { padding: [ph, pw], groups });
+  return [gx, gw ?? null, gb ?? null];
+};
+
+/** Gradient rules of Softmax, LogSoftmax, LayerNormalization, Dropout and Conv (its depthwise fast path; replaces the general entry). */
 export const nnRules: [string, GradRule][] = [
   ["Softmax", softmaxRule],
   ["LogSoftmax", logSoftmaxRule],
   ["LayerNormalization", layerNormRule],
   ["Dropout", dropoutRule],
+  ["Conv", convRule],
 ];
