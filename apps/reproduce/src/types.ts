@@ -24,7 +24,9 @@ export const STAGE_NAMES = [
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** The datasets the adapters read. */
-export type DatasetName = "tcga" | "camelyon16" | "camelyon17" | "panda";
+export const DATASET_NAMES = ["tcga", "camelyon16", "camelyon17", "panda"] as const;
+/** A dataset the adapters read. */
+export type DatasetName = (typeof DATASET_NAMES)[number];
 
 /** A per-slide stage works slide by slide (and can be sharded); a cohort stage works on the whole cohort at once. */
 export type StageKind = "slide" | "cohort";

@@ -28,6 +28,13 @@ describe.skipIf(!E2E)("end to end on the tiny synthetic cohort", () => {
     const qc = JSON.parse(await readFile(join(ws, "qc", "qc.json"), "utf8"));
     for (const s of qc.slides) for (const k of ["tissue_pct", "white_pct", "pen_pct"]) expect(s[k]).toBeGreaterThanOrEqual(0);
     expect((await readdir(join(ws, "tiles"))).filter((f) => f.endsWith(".arrow")).length).toBeGreaterThan(0);
+    // the tiny preset gives CAMELYON17 nodes their own budget (12 + 4) and everything else 24 + 8
+    const datasetOf = new Map(slides.map((r) => [String(r.slide_id), String(r.dataset)]));
+    const tiled = JSON.parse(await readFile(join(ws, "tiles", "summary.json"), "utf8")).slides as { slide_id: string; n_tiles_0p5: number; n_tiles_2p0: number }[];
+    const cam17 = tiled.filter((t) => datasetOf.get(t.slide_id) === "camelyon17");
+    expect(cam17.length).toBeGreaterThan(0);
+    for (const t of cam17) expect([t.n_tiles_0p5, t.n_tiles_2p0]).toEqual([12, 4]);
+    expect(Math.max(...tiled.filter((t) => datasetOf.get(t.slide_id) === "tcga").map((t) => t.n_tiles_0p5))).toBe(24);
     expect(existsSync(join(ws, "results", "pretrain", "loss.json"))).toBe(true);
     expect(JSON.parse(await readFile(join(ws, "diagnostics", "gates.json"), "utf8")).gates).toHaveLength(4);
     for (const task of ["tcga", "cam16", "cam17", "panda-mil", "panda-metrics", "scale-ablation"]) {

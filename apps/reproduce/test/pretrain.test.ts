@@ -10,6 +10,8 @@ import { createContext } from "../src/runner/pipeline";
 import { runStage } from "../src/runner/run-stage";
 import { embeddingsStage } from "../src/stages/embeddings";
 import { diagnosticsStage, pretrainStage } from "../src/stages/pretrain";
+import type { ByolPort } from "../src/ports/byol";
+import type { BackbonePort, MilPort } from "../src/ports/pipeline";
 import { bufferSink, tempDir } from "./helpers";
 
 type Backbone = { writeFeatureFile(file: string, data: { features: Float32Array; coords: ArrayLike<number>; n: number; dim: number }, attrs: Record<string, unknown>): Promise<void> };
@@ -17,7 +19,9 @@ type Figures = { validateFigureInput(id: string, input: unknown): unknown[] };
 
 describe("pretrain → diagnostics → embeddings (real @osfm/byol-mfr and @osfm/mil)", () => {
   it("pretrains on cached features, writes the loss figure input and the gates, and embeds with the result", async () => {
-    const backbone = await requirePackage<Backbone>("backbone");
+    const backbone = await requirePackage<Backbone & BackbonePort>("backbone");
+    const mil = await requirePackage<MilPort>("mil");
+    const byol = await requirePackage<ByolPort>("byol-mfr");
     const ws = await tempDir();
     const config = await loadConfig({ workspace: ws, data: ws, seed: "5" }, {});
     Object.assign(config.settings.pretrain, { epochsPhase1: 1, epochsPhase2: 0, batchSlides: 2, warmupSteps: 1, layers: 1 });
@@ -56,5 +60,34 @@ describe("pretrain → diagnostics → embeddings (real @osfm/byol-mfr and @osfm
     expect(e.outputs).toEqual(["embeddings/tcga.arrow"]);
     // Same inputs again: every stage skips.
     for (const s of [pretrainStage, diagnosticsStage, embeddingsStage]) expect((await runStage(ctx, s)).counts).toMatchObject({ skipped: 1, ran: 0 });
+
+    // Pretraining on standardised tokens: the stale run starts afresh (not from the old checkpoints), and
+    // the embeddings are made with the checkpoint's token statistics.
+    const before = await mil.readEmbeddings(join(ws, "embeddings", "tcga.arrow"));
+    config.settings.pretrain.standardizeTokens = true;
+    const p2 = await runStage(ctx, pretrainStage);
+    expect(p2.status, p2.message).toBe("done");
+    expect(out.text()).toMatch(/\[pretrain\] inputs or settings changed: removed \d+ old checkpoint entries from weights\/, starting afresh/);
+    expect((await readStageMarkers(ctx.ws, "pretrain")).get("cohort")!.row).toMatchObject({ phase1_steps: 3 });
+    const finalDir = join(ws, "weights", "final");
+    const scaler = (await byol.loadTokenScaler(finalDir))!;
+    expect(scaler).toBeDefined();
+    expect((await runStage(ctx, embeddingsStage)).status).toBe("done");
+    const after = await mil.readEmbeddings(join(ws, "embeddings", "tcga.arrow"));
+    expect(after.checkpoint).not.toBe(before.checkpoint);
+    const model = await mil.MILTransformer.load(join(finalDir, "student.safetensors"));
+    try {
+      const id = after.rows[0]!.slideId;
+      const feats = await Promise.all(["scale0p5", "scale2p0"].map((d) => backbone.readFeatureFile(join(ws, "features", "enc", d, `${id}.h5`))));
+      const pos = (f: { coords: Float64Array }, scale: number) => mil.tileCentresMm(f.coords, { mppX: 0.5, mppY: 0.5, tileSizeLevel0: (256 * scale) / 0.5 });
+      const bag = { slideId: id, features05: feats[0]!.features, coords05: pos(feats[0]!, 0.5), features20: feats[1]!.features, coords20: pos(feats[1]!, 2) };
+      const output = config.settings.embeddings.output;
+      const standardised = await model.embed(scaler.transform(bag), { output });
+      const raw = await model.embed(bag, { output });
+      expect(Array.from(after.rows[0]!.embedding)).toEqual(Array.from(standardised));
+      expect(Array.from(raw)).not.toEqual(Array.from(standardised));
+    } finally {
+      await model.release();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load";
+import { largestTokenBudget, tokenBudget } from "../src/config/token-budget";
 import { ReproduceError } from "../src/errors";
 import { removeStaleTemps, writeFileAtomic } from "../src/io/atomic";
 import { formatCsv, parseCsv } from "../src/io/csv";
@@ -12,6 +13,7 @@ import { selectStages } from "../src/runner/select";
 import { shardOf } from "../src/runner/shard";
 import { sbatchScript, stagePhases } from "../src/slurm/script";
 import { createStageRegistry } from "../src/stages/registry";
+import { PRETRAIN_RUN_FILE, prepareWeightsDir } from "../src/stages/pretrain-run-key";
 import { decideMpp, mppFromTiffResolution } from "../src/stages/manifest-schema";
 import { STAGE_NAMES } from "../src/types";
 import { tempDir, writeTree } from "./helpers";
@@ -63,6 +65,20 @@ describe("arrow tables", () => {
   });
 });
 
+describe("pretraining checkpoints", () => {
+  it("are resumed only for the same inputs and settings; a changed run starts afresh", async () => {
+    const dir = join(await tempDir(), "weights");
+    await writeTree(dir, { "latest.json": "{}", "p1-e01-s000010/state.json": "{}" });
+    expect(await prepareWeightsDir(dir, "a")).toEqual({ resume: false, removed: 2 });
+    expect((await readdir(dir)).sort()).toEqual([PRETRAIN_RUN_FILE]);
+    await writeTree(dir, { "latest.json": "{}", "p1-e01-s000004/state.json": "{}" });
+    expect(await prepareWeightsDir(dir, "a")).toEqual({ resume: true, removed: 0 });
+    expect((await readdir(dir)).length).toBe(3);
+    expect(await prepareWeightsDir(dir, "b")).toEqual({ resume: false, removed: 2 });
+    expect(JSON.parse(await readFile(join(dir, PRETRAIN_RUN_FILE), "utf8")).key).toBe("b");
+  });
+});
+
 describe("config", () => {
   it("defaults to --demo without data; flags beat environment beat file", async () => {
     const dir = await tempDir();
@@ -73,6 +89,16 @@ describe("config", () => {
     expect([c.demo, c.workspace, c.seed, c.pandaRoot, c.settings.tiling.tokens05, c.settings.tiling.tokens20]).toEqual([false, join(dir, "from-env"), 7, "/panda", 99, 400]);
     const f = await loadConfig({ config: "c.json", data: "d", workspace: "flag" }, { WORKSPACE: "from-env" }, dir);
     expect(f.workspace).toBe(join(dir, "flag"));
+  });
+  it("gives datasets their own token budget where tiling.perDataset names them", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "c.json"), JSON.stringify({ settings: { tiling: { tokens05: 50, tokens20: 10, perDataset: { camelyon17: { tokens05: 20, tokens20: 30 } } } } }));
+    const c = await loadConfig({ config: "c.json", data: "d" }, {}, dir);
+    expect(tokenBudget(c.settings.tiling, "camelyon17")).toEqual({ tokens05: 20, tokens20: 30 });
+    expect(tokenBudget(c.settings.tiling, "tcga")).toEqual({ tokens05: 50, tokens20: 10 });
+    expect(largestTokenBudget(c.settings.tiling)).toEqual({ tokens05: 50, tokens20: 30 });
+    await writeFile(join(dir, "bad.json"), JSON.stringify({ settings: { tiling: { perDataset: { camelyon18: { tokens05: 5, tokens20: 5 } } } } }));
+    await expect(loadConfig({ config: "bad.json", data: "d" }, {}, dir)).rejects.toThrow(/perDataset[\s\S]*camelyon18|camelyon18[\s\S]*perDataset/);
   });
   it("names every invalid field of a config file", async () => {
     const dir = await tempDir();

@@ -8,7 +8,7 @@
 export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Record<string, unknown>>> = {
   tiny: {
     qc: { thumbnailMaxSide: 512 },
-    tiling: { tokens05: 24, tokens20: 8 },
+    tiling: { tokens05: 24, tokens20: 8, perDataset: { camelyon17: { tokens05: 12, tokens20: 4 } } },
     features: { batchSize: 16 },
     pretrain: { epochsPhase1: 1, epochsPhase2: 0, warmupSteps: 2, layers: 1, batchSlides: 2 },
     evaluation: { seeds: [42], folds: 3, bootstrap: 200 },
@@ -16,7 +16,8 @@ export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Rec
   },
   demo: {
     qc: { thumbnailMaxSide: 768 },
-    tiling: { tokens05: 44, tokens20: 14 },
+    // CAMELYON nodes get fewer tiles, so the demo can afford 24 CAMELYON16 slides and 25 CAMELYON17 patients
+    tiling: { tokens05: 44, tokens20: 14, perDataset: { camelyon16: { tokens05: 24, tokens20: 8 }, camelyon17: { tokens05: 24, tokens20: 8 } } },
     features: { batchSize: 32 },
     pretrain: { epochsPhase1: 3, epochsPhase2: 0, warmupSteps: 10, layers: 2, batchSlides: 3 },
     embeddings: { output: "pooled" },

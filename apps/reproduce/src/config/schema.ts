@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STAGE_NAMES } from "../types";
+import { DATASET_NAMES, STAGE_NAMES } from "../types";
 
 const stage = z.enum(STAGE_NAMES);
 
@@ -18,6 +18,13 @@ export const pipelineSettingsSchema = z
       .object({
         tokens05: z.number().int().min(1).default(1200),
         tokens20: z.number().int().min(1).default(400),
+        /**
+         * Token budgets for some datasets only (e.g. fewer tiles per CAMELYON node so the demo can afford more
+         * patients); datasets not named use `tokens05` / `tokens20`.
+         */
+        perDataset: z
+          .partialRecord(z.enum(DATASET_NAMES), z.object({ tokens05: z.number().int().min(1), tokens20: z.number().int().min(1) }).strict())
+          .default({}),
         strideFraction: z.number().gt(0).max(1).default(224 / 256),
         minCoverage: z.number().min(0).max(1).default(0.3),
         /** Declared pixel size for slides whose files have none (Part A: otherwise a typed error). */
@@ -44,6 +51,12 @@ export const pipelineSettingsSchema = z
         warmupSteps: z.number().int().min(0).default(500),
         /** Aggregator depth (6 in the paper; the demo preset uses fewer to fit its time budget). */
         layers: z.number().int().min(1).default(6),
+        /**
+         * Standardise token features (per scale and dimension, fitted over the pretraining bags, saved with the
+         * checkpoint and applied again when embedding). Not in the original; the demo preset uses it because a
+         * random-init backbone's features share a large offset that makes BYOL and MFR targets trivial.
+         */
+        standardizeTokens: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -17,5 +17,7 @@ export interface ByolPort {
     resume?: boolean;
     onProgress?: (p: { phase: number; epoch: number; step: number; totalSteps: number; loss: number; lr: number; checkpoint?: string }) => void;
   }): Promise<{ status: string; phase1Steps: number; phase2Steps: number; studentPath?: string; studentFingerprint: string; backbonePath?: string; backboneFingerprint?: string; backboneEncoderId?: string; logJsonl: string; logCsv: string; checkpoint?: string }>;
+  /** The token standardisation a checkpoint folder was trained with (`standardizeTokens`), or undefined. */
+  loadTokenScaler(dir: string): Promise<{ transform<B extends object>(bag: B): B } | undefined>;
   runDiagnostics(options: { weightsDir: string; logDir?: string; featureRoot?: string; encoderId?: string; expectedSlides?: number; outDir?: string; paperCompat?: boolean }): Promise<{ report: { gates: Record<string, unknown>[] } & Record<string, unknown>; table: string; path?: string }>;
 }

@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { hashValue } from "../io/hash";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { BackbonePort, MilPort } from "../ports/pipeline";
+import type { ByolPort } from "../ports/byol";
 import { readStageMarkers } from "../runner/markers";
 import type { Stage, StageContext } from "../runner/stage";
 import { featureSlides } from "../eval/feature-index";
@@ -33,7 +36,7 @@ export const embeddingsStage: Stage = {
   deps: ["pretrain", "features-pretrained"],
   version: 1,
   settings: (c) => ({ output: c.settings.embeddings.output }),
-  unavailable: () => missingApis({ mil: ["MILTransformer", "exportEmbeddings", "tileCentresMm"], backbone: ["readFeatureFile"] }),
+  unavailable: () => missingApis({ mil: ["MILTransformer", "exportEmbeddings", "tileCentresMm"], backbone: ["readFeatureFile"], "byol-mfr": ["loadTokenScaler"] }),
   async plan(ctx) {
     const ckpt = await aggregatorCheckpoint(ctx);
     if (!ckpt) return { units: [], missing: 1, missingReason: "no pretrained aggregator yet (stage pretrain)", inputs: [] };
@@ -47,6 +50,11 @@ export const embeddingsStage: Stage = {
     const ckpt = (await aggregatorCheckpoint(ctx))!;
     const manifest = await readStageMarkers(ctx.ws, "manifest");
     const model = await mil.MILTransformer.load(ctx.ws.path(ckpt.path));
+    // a checkpoint pretrained on standardised tokens carries its statistics: embed with the same transform
+    // (a folder with weights only, e.g. an aggregator trained elsewhere, has no byol-mfr metadata: none)
+    const ckptDir = dirname(ctx.ws.path(ckpt.path));
+    const hasMetadata = ["tokens.json", "state.json"].some((f) => existsSync(join(ckptDir, f)));
+    const scaler = hasMetadata ? await (await requirePackage<ByolPort>("byol-mfr")).loadTokenScaler(ckptDir) : undefined;
     const { slides } = await slidesWithFeatures(ctx);
     const byDataset = new Map<string, { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]>();
     try {
@@ -56,7 +64,8 @@ export const embeddingsStage: Stage = {
         const a = await backbone.readFeatureFile(s.file05);
         const b = await backbone.readFeatureFile(s.file20);
         const pos = (coords: Float64Array, scale: number) => mil.tileCentresMm(coords, { mppX: mpp, mppY: mpp, tileSizeLevel0: (256 * scale) / mpp });
-        const embedding = await model.embed({ slideId: s.slide_id, features05: a.features, coords05: pos(a.coords, 0.5), features20: b.features, coords20: pos(b.coords, 2) }, { output: ctx.config.settings.embeddings.output });
+        const bag = { slideId: s.slide_id, features05: a.features, coords05: pos(a.coords, 0.5), features20: b.features, coords20: pos(b.coords, 2) };
+        const embedding = await model.embed(scaler ? scaler.transform(bag) : bag, { output: ctx.config.settings.embeddings.output });
         const list = byDataset.get(s.dataset) ?? [];
         list.push({ slideId: s.slide_id, embedding, nTokens05: a.n, nTokens20: b.n });
         byDataset.set(s.dataset, list);

@@ -8,6 +8,8 @@ import type { WsiPort } from "../ports/wsi";
 import { readStageMarkers } from "../runner/markers";
 import type { Stage, StageContext } from "../runner/stage";
 import { featureSlides } from "../eval/feature-index";
+import { largestTokenBudget } from "../config/token-budget";
+import { prepareWeightsDir } from "./pretrain-run-key";
 
 async function inputs(ctx: StageContext) {
   const found = await featureSlides(ctx, ["features"]);
@@ -27,14 +29,14 @@ export const pretrainStage: Stage = {
   kind: "cohort",
   deps: ["features"],
   version: 1,
-  settings: (c) => ({ ...c.settings.pretrain, tokens05: c.settings.tiling.tokens05, tokens20: c.settings.tiling.tokens20, seed: c.seed, paperCompat: c.paperCompat }),
+  settings: (c) => ({ ...c.settings.pretrain, ...largestTokenBudget(c.settings.tiling), seed: c.seed, paperCompat: c.paperCompat }),
   unavailable: () => missingApis({ "byol-mfr": ["pretrain", "featureDirBags", "manifestTileSlide"], wsi: ["openSlide"], tiling: ["parseManifest"] }),
   async plan(ctx) {
     const { found } = await inputs(ctx);
     if (!found) return { units: [], missing: 1, missingReason: "no features yet (stage features)", inputs: [] };
     return { units: [{ id: "cohort", inputs: hashValue(found.slides.map((s) => s.fingerprint)) }], missing: 0, inputs: [`features/${found.slides[0]!.encoder_id} (${found.slides.length} slides)`] };
   },
-  async runUnit(ctx) {
+  async runUnit(ctx, unit) {
     const byol = await requirePackage<ByolPort>("byol-mfr");
     const tiling = await requirePackage<TilingPort>("tiling");
     const { openSlide } = await requirePackage<WsiPort>("wsi");
@@ -48,6 +50,7 @@ export const pretrainStage: Stage = {
     const ids = slides.map((s) => s.slide_id);
     const bags = await byol.featureDirBags({ featureRoot: ctx.ws.path("features"), encoderId, mpp: mppOf, slideIds: ids });
     const p = ctx.config.settings.pretrain;
+    const largest = largestTokenBudget(ctx.config.settings.tiling);
     const tiles = {
       slideIds: ids,
       async open(id: string) {
@@ -57,7 +60,10 @@ export const pretrainStage: Stage = {
       },
     };
     const logDir = ctx.ws.path("logs", "pretrain");
+    const weights = await prepareWeightsDir(ctx.ws.weights, hashValue([unit.inputs, pretrainStage.settings(ctx.config)]));
+    if (weights.removed) ctx.reporter.info(`[pretrain] inputs or settings changed: removed ${weights.removed} old checkpoint entr${weights.removed === 1 ? "y" : "ies"} from weights/, starting afresh`);
     const result = await byol.pretrain({
+      resume: weights.resume,
       bags,
       ...(p.epochsPhase2 > 0 ? { tiles } : {}),
       weightsDir: ctx.ws.weights,
@@ -66,7 +72,8 @@ export const pretrainStage: Stage = {
         seed: ctx.config.seed,
         paperCompat: ctx.config.paperCompat,
         aggregator: { depth: p.layers },
-        phase1: { epochs: p.epochsPhase1, batchSlides: p.batchSlides, warmupSteps: p.warmupSteps, maxTokens05: ctx.config.settings.tiling.tokens05, maxTokens20: ctx.config.settings.tiling.tokens20 },
+        standardizeTokens: p.standardizeTokens,
+        phase1: { epochs: p.epochsPhase1, batchSlides: p.batchSlides, warmupSteps: p.warmupSteps, maxTokens05: largest.tokens05, maxTokens20: largest.tokens20 },
         phase2: { epochs: p.epochsPhase2 },
         logEverySteps: 1,
       },

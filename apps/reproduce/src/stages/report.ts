@@ -7,6 +7,11 @@ import { readPassport } from "../workspace/passport";
 import type { Workspace } from "../workspace/layout";
 
 /** Settings that differ from the paper so that a random-init backbone's features still carry the classes. */
+function perDatasetNote(perDataset: RunConfig["settings"]["tiling"]["perDataset"]): string {
+  const own = Object.entries(perDataset).filter(([, b]) => b !== undefined);
+  return own.length ? ` (${own.map(([d, b]) => `${esc(d)}: ${b!.tokens05} + ${b!.tokens20}`).join(", ")})` : "";
+}
+
 function signalNote(config: RunConfig): string {
   const s = config.settings;
   const parts = [
@@ -20,7 +25,7 @@ function signalNote(config: RunConfig): string {
 function intro(config: RunConfig): string {
   const s = config.settings;
   const demo = config.demo
-    ? `<p class="note">Synthetic demo cohort (preset <b>${esc(config.demoPreset)}</b>), not real patients. To fit the demo's time budget it uses reduced settings: token budgets ${s.tiling.tokens05} + ${s.tiling.tokens20} (paper: 1200 + 400), pretraining ${s.pretrain.epochsPhase1} + ${s.pretrain.epochsPhase2} epochs with a ${s.pretrain.layers}-layer aggregator (paper: 2 + 2 epochs, 6 layers), ${s.evaluation.seeds.length} seed(s) × ${s.evaluation.folds} folds, ${s.evaluation.bootstrap} bootstrap resamples.${signalNote(config)}</p>`
+    ? `<p class="note">Synthetic demo cohort (preset <b>${esc(config.demoPreset)}</b>), not real patients. To fit the demo's time budget it uses reduced settings: token budgets ${s.tiling.tokens05} + ${s.tiling.tokens20}${perDatasetNote(s.tiling.perDataset)} (paper: 1200 + 400), pretraining ${s.pretrain.epochsPhase1} + ${s.pretrain.epochsPhase2} epochs with a ${s.pretrain.layers}-layer aggregator (paper: 2 + 2 epochs, 6 layers), ${s.evaluation.seeds.length} seed(s) × ${s.evaluation.folds} folds, ${s.evaluation.bootstrap} bootstrap resamples.${signalNote(config)}</p>`
     : "";
   return `<p>Workspace <code>${esc(config.workspace)}</code>; data <code>${esc(config.data ?? "(none)")}</code>; seed ${config.seed}; ${config.paperCompat ? "paper-compat mode (original quirks reproduced)" : "method as described (SPEC Part A)"}; generated ${esc(new Date().toISOString())}.</p>${demo}`;
 }

@@ -12,8 +12,16 @@ import { meanRows, seededSubset } from "../eval/rng";
 import { chooseGroups, foldsFor } from "../eval/folds";
 import { metricWithCi } from "../eval/ci";
 import { STATS_NEEDS, type StatsPort } from "../eval/stats-port";
+import type { PipelineSettings } from "../config/schema";
+import { tokenBudget } from "../config/token-budget";
 
 const FEATURE_STAGES = ["features-pretrained", "features"];
+
+/** Tokens per TCGA slide (the variants split this total between the scales). */
+function tcgaTokens(tiling: PipelineSettings["tiling"]): number {
+  const b = tokenBudget(tiling, "tcga");
+  return b.tokens05 + b.tokens20;
+}
 
 /** The token-ratio variants (0.5 µm/px : 2.0 µm/px) of Ablation A4, over the same total budget. */
 export function ratioVariants(total: number): { name: string; k05: number; k20: number }[] {
@@ -43,7 +51,7 @@ export const scaleAblationStage: Stage = {
   kind: "cohort",
   deps: ["features"],
   version: 1,
-  settings: (c) => ({ evaluation: c.settings.evaluation, total: c.settings.tiling.tokens05 + c.settings.tiling.tokens20, paperCompat: c.paperCompat }),
+  settings: (c) => ({ evaluation: c.settings.evaluation, total: tcgaTokens(c.settings.tiling), paperCompat: c.paperCompat }),
   unavailable: () => missingApis({ stats: STATS_NEEDS, backbone: ["readFeatureFile"] }),
   async plan(ctx) {
     const absent = await datasetAbsent(ctx, "tcga");
@@ -61,7 +69,7 @@ export const scaleAblationStage: Stage = {
     const found = (await featureSlides(ctx, FEATURE_STAGES, "tcga"))!;
     const slides = found.slides.filter((s) => s.label !== null && s.group !== null);
     const ev = ctx.config.settings.evaluation;
-    const total = ctx.config.settings.tiling.tokens05 + ctx.config.settings.tiling.tokens20;
+    const total = tcgaTokens(ctx.config.settings.tiling);
     const feats: { a: { features: Float32Array; n: number; dim: number }; b: { features: Float32Array; n: number; dim: number } }[] = [];
     for (const s of slides) feats.push({ a: await backbone.readFeatureFile(s.file05), b: await backbone.readFeatureFile(s.file20) });
     const labels = [...new Set(slides.map((s) => s.label!))].sort();

@@ -3,6 +3,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../io/atomic";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { TilingPort } from "../ports/pipeline";
 import type { RunConfig } from "../config/schema";
+import { tokenBudget } from "../config/token-budget";
 import type { Stage, UnitResult } from "../runner/stage";
 import { planSlideUnits, type SlideUnit } from "./slide-units";
 import { readMaskPng, withSlide } from "./slide-io";
@@ -34,6 +35,7 @@ export const tilesStage: Stage<SlideUnit> = {
     const s = ctx.config.settings.tiling;
     const qcRow = unit.upstream.qc!.row!;
     const p = policyFor(ctx.config, unit.slide.dataset);
+    const budget = tokenBudget(s, unit.slide.dataset);
     const passes = tiling.passesQcPolicy({ tissuePct: Number(qcRow.tissue_pct), whitePct: Number(qcRow.white_pct), reasons: String(qcRow.reasons ?? "").split(";").filter(Boolean) }, p);
     // Left out by the QC policy: recorded (so later stages skip the slide, and status counts it as done), no tiles.
     if (!passes) return { outputs: [], counts: { leftOut: 1 }, row: { slide_id: unit.id, dataset: unit.slide.dataset, dropped: `QC policy ${p}: ${String(qcRow.reasons || "excluded")}` } };
@@ -42,7 +44,7 @@ export const tilesStage: Stage<SlideUnit> = {
     const manifest = await withSlide(unit.slide.path, async (slide) =>
       tiling.tileSlide(slide, mask, {
         slideId: unit.id,
-        budgets: { 0.5: s.tokens05, 2: s.tokens20 },
+        budgets: { 0.5: budget.tokens05, 2: budget.tokens20 },
         stridePx: Math.round(256 * s.strideFraction),
         minCoverage: s.minCoverage,
         globalSeed: ctx.config.seed,
@@ -72,7 +74,7 @@ export const tilesStage: Stage<SlideUnit> = {
     const s = ctx.config.settings.tiling;
     // Figure input (@osfm/figures README "Figure inputs"): tiles/summary.json
     const json = ctx.ws.path("tiles", "summary.json");
-    await writeJsonAtomic(json, { budget_0p5: s.tokens05, budget_2p0: s.tokens20, slides: rows.map((r) => ({ slide_id: r.slide_id, n_tiles_0p5: r.n_tiles_0p5, n_tiles_2p0: r.n_tiles_2p0 })) });
+    await writeJsonAtomic(json, { budget_0p5: s.tokens05, budget_2p0: s.tokens20, budgets_per_dataset: s.perDataset, slides: rows.map((r) => ({ slide_id: r.slide_id, n_tiles_0p5: r.n_tiles_0p5, n_tiles_2p0: r.n_tiles_2p0 })) });
     return { outputs: [ctx.ws.rel(json)], counts: { slides: rows.length, tiles: rows.reduce((a, r) => a + Number(r.n_tiles_0p5) + Number(r.n_tiles_2p0), 0) } };
   },
 };

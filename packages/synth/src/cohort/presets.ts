@@ -2,7 +2,7 @@ import type { CohortPreset } from "./types";
 
 /**
  * Built-in cohorts. `tiny`: a handful of 2–3 mm slides per dataset, for tests (seconds to synthesize).
- * `demo`: the embedded default run (105 slides of 3–3.5 mm). `bench`: larger slides and counts.
+ * `demo`: the embedded default run (138 slides of 3–3.5 mm). `bench`: larger slides and counts.
  */
 export const cohortPresets = new Map<string, CohortPreset>([
   ["tiny", {
@@ -17,8 +17,11 @@ export const cohortPresets = new Map<string, CohortPreset>([
     name: "demo",
     seed: 2025,
     tcga: { codes: ["BRCA", "LUAD", "KIRC", "COAD"], patientsPerCode: 6, patientsWithTwoSlides: 1, sizeUm: [3500, 2500], fortyXEvery: 4 },
-    camelyon16: { tumor: 8, normal: 8, sizeUm: [3000, 2400], mpp: 0.5 },
-    camelyon17: { patients: 5, nodesPerPatient: 5, sizeUm: [3000, 2400], mpp: 0.5 },
+    camelyon16: { tumor: 12, normal: 12, sizeUm: [3000, 2400], mpp: 0.5 },
+    // 25 patients × 2 nodes (5 per centre) rather than 5 × 5: a pN κ over 5 patients means nothing. The
+    // nodes fit a macrometastasis (> 2 mm), so pN0 / pN0(i+) / pN1mi / pN1 all occur; smaller (2.4 mm
+    // square) nodes were too often more than 75 % glass, and QC dropped positive nodes.
+    camelyon17: { patients: 25, nodesPerPatient: 2, sizeUm: [3000, 2400], mpp: 0.5 },
     panda: { images: 36, sizeUm: [3500, 1300] },
   }],
   ["bench", {
