@@ -1,10 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Graph, Session } from "@osfm/nn";
 import { BagScaler, type SlideBag } from "@osfm/mil";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ByolMfrError, findLatestCheckpoint, loadTokenScaler, memoryBags, pretrain, readLogRows } from "../src/index";
 import { standardizeTokens } from "../src/graphs";
 import { SMALL, syntheticCohort } from "./synthetic";
@@ -20,11 +20,22 @@ function affine(bags: readonly SlideBag[], dim = 32): SlideBag[] {
   return bags.map((b) => ({ ...b, features05: t(b.features05), features20: t(b.features20) }));
 }
 
+/** A fresh temporary folder, removed after the tests. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
 describe("standardizeTokens", () => {
   const { bags } = syntheticCohort({ slidesPerClass: 4, n05: 12, n20: 4 });
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
 
   it("fits the statistics over every bag, saves them with checkpoints and final/, and loadTokenScaler reads them back", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-std-"));
+    const dir = tempDir("bm-std-");
     const raw = affine(bags);
     const res = await pretrain({ bags: memoryBags(raw), weightsDir: dir, config });
     expect(res.status).toBe("completed");
@@ -47,7 +58,7 @@ describe("standardizeTokens", () => {
     expect(Math.abs(mean)).toBeLessThan(1e-5);
     expect(Math.sqrt(c0.reduce((a, v) => a + (v - mean) ** 2, 0) / c0.length)).toBeCloseTo(1, 4);
     // a run without the option says so, and loadTokenScaler returns undefined for it
-    const plain = mkdtempSync(path.join(tmpdir(), "bm-std-off-"));
+    const plain = tempDir("bm-std-off-");
     await pretrain({ bags: memoryBags(raw), weightsDir: plain, config: { ...config, standardizeTokens: false, phase1: { ...config.phase1, epochs: 1 } } });
     expect(await loadTokenScaler(path.join(plain, "final"))).toBeUndefined();
     await expect(loadTokenScaler(plain)).rejects.toThrow(ByolMfrError); // neither final/ nor a checkpoint
@@ -57,7 +68,7 @@ describe("standardizeTokens", () => {
 
   it("makes training invariant to per-dimension offsets and gains of the features (losses equal to 1e-4 relative; without it they differ)", async () => {
     const run = async (b: readonly SlideBag[], standardize: boolean) => {
-      const res = await pretrain({ bags: memoryBags(b), weightsDir: mkdtempSync(path.join(tmpdir(), "bm-std-inv-")), config: { ...config, standardizeTokens: standardize } });
+      const res = await pretrain({ bags: memoryBags(b), weightsDir: tempDir("bm-std-inv-"), config: { ...config, standardizeTokens: standardize } });
       return (await readLogRows(res.logJsonl)).map((r) => r.loss);
     };
     const [a, b] = [await run(bags, true), await run(affine(bags), true)];
@@ -68,7 +79,7 @@ describe("standardizeTokens", () => {
 
   it("resumes bitwise: a run stopped after 5 steps and resumed equals an uninterrupted run", async () => {
     const raw = affine(bags);
-    const [a, b] = [mkdtempSync(path.join(tmpdir(), "bm-std-ra-")), mkdtempSync(path.join(tmpdir(), "bm-std-rb-"))];
+    const [a, b] = [tempDir("bm-std-ra-"), tempDir("bm-std-rb-")];
     const full = await pretrain({ bags: memoryBags(raw), weightsDir: a, config });
     expect((await pretrain({ bags: memoryBags(raw), weightsDir: b, config, stopAfterSteps: 5 })).status).toBe("stopped");
     const resumed = await pretrain({ bags: memoryBags(raw), weightsDir: b, config });
