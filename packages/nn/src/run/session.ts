@@ -21,6 +21,7 @@ export interface SessionOptions {
    * Draw the next run's fed dropout masks in a worker thread right after each run, so they are ready
    * when the next run starts (the main thread meanwhile does the optimizer step); used when the next
    * run's mask sizes match, otherwise the masks are drawn on the spot. The same stream either way.
+   * Only for runs whose masks hold ≥ 2²⁰ elements in all (smaller ones are cheaper to draw on the spot).
    * @default true
    */
   prefetchMasks?: boolean;
@@ -53,6 +54,12 @@ interface Prefetch {
   result: Promise<MaskJob[] | null>;
 }
 
+/**
+ * Masks smaller than this (elements over all fed masks of a run) are drawn on the spot: a round trip to
+ * the worker thread costs more than drawing them (≈ 1 ms per million elements at p = 0.1).
+ */
+const PREFETCH_MIN_ELEMENTS = 1 << 20;
+
 const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
   float32: "float32",
   float64: "float64",
@@ -73,8 +80,10 @@ export class Session {
     private readonly paramFeeds: Record<string, ort.Tensor>,
     private readonly inputTypes: Map<string, { dtype: DType; shape: Shape }>,
     private readonly masks: readonly FedMask[],
-    private readonly maskWorker: MaskWorker | null,
+    private readonly prefetchMasks: boolean,
   ) {}
+
+  private maskWorker: MaskWorker | undefined;
 
   private prefetch: Prefetch | undefined;
 
@@ -102,7 +111,7 @@ export class Session {
     const masks = graph instanceof Uint8Array ? [] : [...graph.maskInputs.values()].map((m) => ({
       name: m.tensor.name, shape: m.tensor.shape, stream: new MaskStream(m.seed, m.p), data: new Uint8Array(0),
     }));
-    return new Session(session, paramFeeds, inputTypes, masks, prefetchMasks && masks.length > 0 ? new MaskWorker() : null);
+    return new Session(session, paramFeeds, inputTypes, masks, prefetchMasks);
   }
 
   /** Names of the graph outputs. */
@@ -129,7 +138,7 @@ export class Session {
       for (const name of outputs ?? this.ort.outputNames) fetches[name] = this.fetchTensor(name, into.get(name));
       res = await this.ort.run(all, fetches as ort.InferenceSession.FetchesType);
     } else res = outputs ? await this.ort.run(all, [...outputs]) : await this.ort.run(all);
-    if (this.maskWorker && drawn.length > 0) this.startPrefetch(drawn);
+    if (this.prefetchMasks && drawn.reduce((a, m) => a + m.data.length, 0) >= PREFETCH_MIN_ELEMENTS) this.startPrefetch(drawn);
     const out: Record<string, RunOutput> = {};
     for (const [name, t] of Object.entries(res)) out[name] = { data: t.data as TensorData, dims: t.dims };
     return out;
@@ -180,7 +189,8 @@ export class Session {
   private startPrefetch(drawn: FedMask[]): void {
     const shapes = drawn.map((m) => [m.data.length]);
     const jobs = drawn.map((m) => ({ out: m.data, state: m.stream.snapshot(), p: m.stream.p, gaps: m.stream.gaps }));
-    this.prefetch = { key: maskKey(drawn, shapes), masks: drawn, result: (this.maskWorker as MaskWorker).fill(jobs) };
+    this.maskWorker ??= new MaskWorker();
+    this.prefetch = { key: maskKey(drawn, shapes), masks: drawn, result: this.maskWorker.fill(jobs) };
     for (const m of drawn) m.data = new Uint8Array(0); // detached: owned by the worker until the next run
   }
 
