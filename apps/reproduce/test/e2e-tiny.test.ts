@@ -36,6 +36,8 @@ describe.skipIf(!E2E)("end to end on the tiny synthetic cohort", () => {
     for (const t of cam17) expect([t.n_tiles_0p5, t.n_tiles_2p0]).toEqual([12, 4]);
     expect(Math.max(...tiled.filter((t) => datasetOf.get(t.slide_id) === "tcga").map((t) => t.n_tiles_0p5))).toBe(24);
     expect(existsSync(join(ws, "results", "pretrain", "loss.json"))).toBe(true);
+    // the presets pretrain on standardised tokens: the statistics travel with the final weights
+    expect(existsSync(join(ws, "weights", "final", "token_scaler.safetensors"))).toBe(true);
     expect(JSON.parse(await readFile(join(ws, "diagnostics", "gates.json"), "utf8")).gates).toHaveLength(4);
     for (const task of ["tcga", "cam16", "cam17", "panda-mil", "panda-metrics", "scale-ablation"]) {
       const p = join(ws, "results", task, "summary.json");

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { MILTransformer } from "@osfm/mil";
 import { describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { loadTokenScaler, memoryBags, pretrain, runDiagnostics } from "../src/in
 import { deriveSeed } from "../src/random";
 import { fewShotCentroidAccuracy, ridgeLooAccuracy } from "./synthetic";
 import { synthBags } from "./synth-bags";
+import { tempDir } from "./temp-dir";
 
 /** Smallest per-dimension standard deviation over slides of a set of embeddings. */
 function minDimStd(e: readonly Float32Array[]): number {
@@ -30,7 +30,7 @@ describe("acceptance: phase-1 pretraining on a @osfm/synth cohort encoded by @os
     // centres 0–4 across classes; 16 tiles at 0.5 µm/px + 6 at 2.0, random-init ConvNeXt-Tiny features
     const cohort = await synthBags({ classes: ["ductal", "clear-cell", "colonic"], slidesPerClass: 12, tiles05: 16, tiles20: 6, sizeUm: [4000, 3000], seed: 5 });
     const { bags: raw, labels } = cohort;
-    const weightsDir = mkdtempSync(path.join(tmpdir(), "bm-accept-"));
+    const weightsDir = tempDir("bm-accept-");
     const seed = 7; // 3-shot gain at seeds 3 / 7 / 13 / 21: +0.078 / +0.042 / +0.017 / +0.070 (README)
     const res = await pretrain({
       bags: memoryBags(raw), weightsDir,

@@ -1,18 +1,18 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { findLatestCheckpoint, memoryBags, pretrain, readCheckpoint } from "../src/index";
 import { SMALL, syntheticCohort } from "./synthetic";
+import { tempDir } from "./temp-dir";
 
 const run = promisify(execFile);
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 describe("kill during a checkpoint write", () => {
   it("leaves the previous checkpoint loadable and the run resumable", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-kill-"));
+    const dir = tempDir("bm-kill-");
     const child = await run(process.execPath, ["--conditions=@osfm/source", "--import", "tsx", path.join(here, "kill-child.ts"), dir], { cwd: path.resolve(here, "..") }).catch((e: { signal?: string }) => e);
     expect((child as { signal?: string }).signal).toBe("SIGKILL");
     const entries = readdirSync(dir);

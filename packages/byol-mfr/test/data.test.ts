@@ -1,14 +1,12 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { featureFilePath, writeFeatureFile } from "@osfm/backbone";
 import { describe, expect, it } from "vitest";
 import { ByolMfrError, featureDirBags, memoryBags, pretrain, readLogRows } from "../src/index";
 import { SMALL, syntheticCohort } from "./synthetic";
+import { tempDir } from "./temp-dir";
 
 describe("inputs", () => {
   it("featureDirBags reads @osfm/backbone feature files at both scales and turns level-0 px into tile centres in mm", async () => {
-    const root = mkdtempSync(path.join(tmpdir(), "bm-feat-"));
+    const root = tempDir("bm-feat-");
     const id = "TCGA-XX-0001";
     const attrs = (scale: number) => ({ slideId: id, scale, level: 0, tileSize: 256, backboneId: "enc", weightsSha256: "0", manifestSha256: "0" });
     await writeFeatureFile(featureFilePath(root, "enc", 0.5, id), { features: new Float32Array(2 * 4).fill(1), coords: [0, 0, 512, 256], n: 2, dim: 4 }, attrs(0.5));
@@ -26,7 +24,7 @@ describe("inputs", () => {
 
   it("real gradient accumulation: 12 slides in batches of 3 with accumulation 2 give 2 optimizer steps per epoch", async () => {
     const { bags } = syntheticCohort({ slidesPerClass: 4, n05: 8, n20: 4 });
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-accum-"));
+    const dir = tempDir("bm-accum-");
     const res = await pretrain({
       bags: memoryBags(bags), weightsDir: dir,
       config: { seed: 1, aggregator: SMALL.aggregator, decoder: SMALL.decoder, threads: 1, logEverySteps: 1, phase1: { epochs: 2, batchSlides: 3, accumulationSteps: 2, warmupSteps: 1 } },

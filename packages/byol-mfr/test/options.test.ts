@@ -1,9 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findLatestCheckpoint, memoryBags, pretrain, readLogRows, resolveConfig } from "../src/index";
 import { SMALL, syntheticCohort } from "./synthetic";
+import { tempDir } from "./temp-dir";
 
 describe("options", () => {
   it("paperCompat: teacher-latent MFR target and constant τ 0.996 (the rest stays fixed)", async () => {
@@ -11,7 +9,7 @@ describe("options", () => {
     expect([cfg.mfrTarget, cfg.emaSchedule, cfg.emaTau]).toEqual(["teacher-latent", "constant", 0.996]);
     expect(resolveConfig({}).mfrTarget).toBe("input");
     const { bags } = syntheticCohort({ slidesPerClass: 2, n05: 8, n20: 4 });
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-compat-"));
+    const dir = tempDir("bm-compat-");
     const res = await pretrain({
       bags: memoryBags(bags), weightsDir: dir,
       config: { paperCompat: true, seed: 3, aggregator: SMALL.aggregator, decoder: SMALL.decoder, threads: 1, logEverySteps: 1, phase1: { epochs: 2, warmupSteps: 1 } },
@@ -25,7 +23,7 @@ describe("options", () => {
 
   it("maxSteps shortens a phase and its schedule: lr reaches 0 at the last allowed step", async () => {
     const { bags } = syntheticCohort({ slidesPerClass: 4, n05: 8, n20: 4 });
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-max-"));
+    const dir = tempDir("bm-max-");
     const res = await pretrain({
       bags: memoryBags(bags), weightsDir: dir,
       config: { seed: 3, aggregator: SMALL.aggregator, decoder: SMALL.decoder, threads: 1, logEverySteps: 1, phase1: { epochs: 5, warmupSteps: 2, maxSteps: 6 } },

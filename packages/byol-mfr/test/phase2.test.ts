@@ -1,12 +1,11 @@
-import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { convnextArchitecture, createEncoder, registerArchitecture } from "@osfm/backbone";
 import { describe, expect, it } from "vitest";
 import { findLatestCheckpoint, memoryBags, pretrain, readLogRows, runDiagnostics, saveBackbone, TrainableConvNeXt } from "../src/index";
 import { SMALL } from "./synthetic";
 import { bagsFromTiles, syntheticTileSource } from "./tiles-helper";
+import { tempDir } from "./temp-dir";
 
 const SHAPE = { depths: [1, 1, 1, 1], dims: [8, 16, 24, 32] };
 const SIDE = 32;
@@ -14,7 +13,7 @@ const SIDE = 32;
 describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
   it("trains the backbone (G4 PASS), saves it with its fingerprint, and re-extracted features differ from the phase-1 features", async () => {
     registerArchitecture("convnext_test", async () => convnextArchitecture(SHAPE, SIDE));
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-p2-"));
+    const dir = tempDir("bm-p2-");
     const start = path.join(dir, "imagenet-like.safetensors");
     await saveBackbone(new TrainableConvNeXt(SHAPE, { seed: 11 }), start);
     const source = syntheticTileSource({ slides: 6 });
@@ -66,7 +65,7 @@ describe("phase 2 (end to end, tiny ConvNeXt, 32 px tiles)", () => {
 
   it("resumes exactly inside phase 2 with standardised tokens: stopped after 3 of 6 phase-2 steps, resumed, bitwise equal backbone and student", async () => {
     registerArchitecture("convnext_test", async () => convnextArchitecture(SHAPE, SIDE));
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-p2r-"));
+    const dir = tempDir("bm-p2r-");
     const start = path.join(dir, "start.safetensors");
     await saveBackbone(new TrainableConvNeXt(SHAPE, { seed: 11 }), start);
     const source = syntheticTileSource({ slides: 6 });

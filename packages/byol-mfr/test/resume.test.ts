@@ -1,10 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { readSafetensors } from "@osfm/nn";
 import { describe, expect, it } from "vitest";
 import { findLatestCheckpoint, memoryBags, pretrain, readLogRows } from "../src/index";
 import { SMALL, syntheticCohort } from "./synthetic";
+import { tempDir } from "./temp-dir";
 
 const config = {
   seed: 5, aggregator: SMALL.aggregator, decoder: SMALL.decoder, threads: 2,
@@ -19,8 +18,8 @@ async function weights(file: string): Promise<Map<string, Float32Array>> {
 describe("exact resume", () => {
   it("a run stopped after 5 steps (no checkpoint at the stop) and resumed in a new call equals an uninterrupted run, bitwise", async () => {
     const { bags } = syntheticCohort({ slidesPerClass: 4, n05: 12, n20: 4 });
-    const a = mkdtempSync(path.join(tmpdir(), "bm-resume-a-"));
-    const b = mkdtempSync(path.join(tmpdir(), "bm-resume-b-"));
+    const a = tempDir("bm-resume-a-");
+    const b = tempDir("bm-resume-b-");
     const full = await pretrain({ bags: memoryBags(bags), weightsDir: a, config });
     expect(full.status).toBe("completed");
     expect(full.phase1Steps).toBe(8); // 12 slides / 3 = 4 steps per epoch, 2 epochs
@@ -49,7 +48,7 @@ describe("exact resume", () => {
 
   it("an AbortSignal stops after the current step with a checkpoint, and the next call continues from it", async () => {
     const { bags } = syntheticCohort({ slidesPerClass: 4, n05: 8, n20: 4 });
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-abort-"));
+    const dir = tempDir("bm-abort-");
     const controller = new AbortController();
     const first = await pretrain({
       bags: memoryBags(bags), weightsDir: dir, config: { ...config, saveEverySteps: 100 }, signal: controller.signal,

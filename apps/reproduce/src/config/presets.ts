@@ -1,8 +1,10 @@
 /**
  * Settings the demo presets change, so the whole pipeline fits the demo's time budget on 2 CPU cores, and
  * so that features from a randomly initialised backbone (no ImageNet weights offline) still carry the
- * synthetic classes through: the `demo` preset exports the max-pooled representation (the vector BYOL
- * evaluates) rather than the projector output, and standardises PANDA token features per training fold.
+ * synthetic classes through: the `demo` preset pretrains the aggregator on standardised token features
+ * (random-init features share a large offset that makes BYOL and MFR targets trivial), exports the
+ * max-pooled representation (the vector BYOL evaluates) rather than the projector output, and
+ * standardises PANDA token features per training fold.
  * The report states them. Real-data runs use the paper's numbers (the schema defaults).
  */
 export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Record<string, unknown>>> = {
@@ -10,7 +12,7 @@ export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Rec
     qc: { thumbnailMaxSide: 512 },
     tiling: { tokens05: 24, tokens20: 8, perDataset: { camelyon17: { tokens05: 12, tokens20: 4 } } },
     features: { batchSize: 16 },
-    pretrain: { epochsPhase1: 1, epochsPhase2: 0, warmupSteps: 2, layers: 1, batchSlides: 2 },
+    pretrain: { epochsPhase1: 1, epochsPhase2: 0, warmupSteps: 2, layers: 1, batchSlides: 2, standardizeTokens: true },
     evaluation: { seeds: [42], folds: 3, bootstrap: 200 },
     panda: { epochs: 3 },
   },
@@ -19,7 +21,7 @@ export const DEMO_SETTINGS: Record<"tiny" | "demo" | "bench", Record<string, Rec
     // CAMELYON nodes get fewer tiles, so the demo can afford 24 CAMELYON16 slides and 25 CAMELYON17 patients
     tiling: { tokens05: 44, tokens20: 14, perDataset: { camelyon16: { tokens05: 24, tokens20: 8 }, camelyon17: { tokens05: 24, tokens20: 8 } } },
     features: { batchSize: 32 },
-    pretrain: { epochsPhase1: 3, epochsPhase2: 0, warmupSteps: 10, layers: 2, batchSlides: 3 },
+    pretrain: { epochsPhase1: 3, epochsPhase2: 0, warmupSteps: 10, layers: 2, batchSlides: 3, standardizeTokens: true },
     embeddings: { output: "pooled" },
     evaluation: { seeds: [42, 123, 456], folds: 5, bootstrap: 500 },
     panda: { epochs: 16, standardize: true },

@@ -6,17 +6,19 @@ import type { RunConfig } from "../config/schema";
 import { readPassport } from "../workspace/passport";
 import type { Workspace } from "../workspace/layout";
 
-/** Settings that differ from the paper so that a random-init backbone's features still carry the classes. */
+/** Per-dataset token budgets, e.g. " (camelyon16: 24 + 8)". */
 function perDatasetNote(perDataset: RunConfig["settings"]["tiling"]["perDataset"]): string {
   const own = Object.entries(perDataset).filter(([, b]) => b !== undefined);
   return own.length ? ` (${own.map(([d, b]) => `${esc(d)}: ${b!.tokens05} + ${b!.tokens20}`).join(", ")})` : "";
 }
 
+/** Settings that differ from the paper so that a random-init backbone's features still carry the classes. */
 function signalNote(config: RunConfig): string {
   const s = config.settings;
   const parts = [
     s.features.weights ? "" : "the backbone is a seeded random ConvNeXt-Tiny (no ImageNet weights offline)",
     s.embeddings.output === "pooled" ? "slide embeddings are the max-pooled representation (the original exports the projector output)" : "",
+    s.pretrain.standardizeTokens ? "the aggregator is pretrained and applied on standardised token features (statistics fitted over the pretraining slides and saved with the checkpoint; not in the original)" : "",
     s.panda.standardize ? "PANDA token features are standardised per training fold (not in the original)" : "",
   ].filter(Boolean);
   return parts.length ? ` Also: ${parts.join("; ")}.` : "";

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { saveWeights } from "@osfm/nn";
 import { describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { checkBackbone } from "./backbone-check";
 import { backboneGate, checkpointGate, coverageGate, coverageThresholds, gatesTable, lossGate } from "./gates";
 import { lossTrend } from "./loss-trend";
 import { runDiagnostics } from "./run-diagnostics";
+import { tempDir } from "../../test/temp-dir";
 
 describe("NB06C gates (the original's rules)", () => {
   it("G1 uses 18,000 / 15,000, or 0.9 / 0.75 of the cohort", () => {
@@ -39,7 +39,7 @@ describe("NB06C gates (the original's rules)", () => {
     expect(gatesTable([lossGate(0.7)])).toMatch(/\[ OK \]\s+G2\s+loss trend\s+0\.7000/);
   });
   it("backbone check: an untouched copy is LIKELY_FROZEN, a moved one TRAINED; a corrupt checkpoint makes G3 WARN", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bm-diag-"));
+    const dir = tempDir("bm-diag-");
     const shape = { depths: [1, 1], dims: [4, 8] };
     const net = new TrainableConvNeXt(shape, { seed: 1 });
     await saveWeights(net, path.join(dir, "backbone_start.safetensors"));
