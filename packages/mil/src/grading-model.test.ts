@@ -37,6 +37,20 @@ describe("AttentionMil", () => {
     expect(Array.from(await back.predictProba(bags))).toEqual(Array.from(p));
   });
 
+  it("rejects an empty batch, empty bags, a missing scale, NaN features and mismatched dims, naming the slide", async () => {
+    const model = AttentionMil.create({ seed: 2, config: small });
+    const named = (b: SlideBag, slideId: string): SlideBag => ({ ...b, slideId });
+    await expect(model.predictProba([])).rejects.toMatchObject({ code: "EMPTY_BAG" });
+    await expect(model.predictProba([named(bag(0, 3, 0.1), "s-empty")])).rejects.toMatchObject({ code: "EMPTY_BAG", message: expect.stringContaining("s-empty") });
+    const { features20: _f, coords20: _c, ...only05 } = named(bag(4, 2, 0.1), "s-one-scale");
+    await expect(model.predictProba([only05 as SlideBag])).rejects.toMatchObject({ code: "MISSING_SCALE", message: expect.stringContaining("s-one-scale") });
+    const nan = named(bag(4, 2, 0.1), "s-nan");
+    nan.features05[5] = Number.NaN;
+    await expect(model.predictProba([bag(3, 2, 0.2), nan])).rejects.toThrow(/s-nan/);
+    const wide = named({ ...bag(4, 2, 0.1), features05: new Float32Array(4 * 17) }, "s-dim");
+    await expect(model.predictProba([wide])).rejects.toMatchObject({ code: "BAD_SHAPE", message: expect.stringContaining("s-dim") });
+  });
+
   it("softmaxRows is stable for large logits", () => {
     const p = softmaxRows([1000, 1001, 0, 0], 2);
     expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
