@@ -2,7 +2,10 @@ import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import { loadConfig } from "../src/config/load";
+import { DEMO_MARKER, ensureDemoData } from "../src/demo";
+import { LineReporter } from "../src/progress/reporter";
 import { largestTokenBudget, tokenBudget } from "../src/config/token-budget";
 import { ReproduceError } from "../src/errors";
 import { removeStaleTemps, writeFileAtomic } from "../src/io/atomic";
@@ -16,7 +19,7 @@ import { createStageRegistry } from "../src/stages/registry";
 import { PRETRAIN_RUN_FILE, prepareWeightsDir } from "../src/stages/pretrain-run-key";
 import { decideMpp, mppFromTiffResolution } from "../src/stages/manifest-schema";
 import { STAGE_NAMES } from "../src/types";
-import { tempDir, writeTree } from "./helpers";
+import { bufferSink, tempDir, writeTree } from "./helpers";
 
 describe("csv", () => {
   it("round-trips quotes, commas, newlines and a BOM", () => {
@@ -63,6 +66,25 @@ describe("arrow tables", () => {
     expect(await readArrowRows(path)).toEqual([{ id: "a", n: 2, x: 0.5, ok: true }, { id: "b", n: null, x: null, ok: null }]);
     expect((await readFile(path)).subarray(0, 6).toString()).toBe("ARROW1");
   });
+});
+
+describe("demo data", () => {
+  it("rebuilds a demo cohort built from an older definition of the preset, and refuses another preset's", async () => {
+    const root = await tempDir();
+    const data = join(root, "demo-data");
+    await writeTree(data, { [DEMO_MARKER]: JSON.stringify({ preset: "tiny", builtAt: "2026-01-01" }), "Raw Data/TCGA/old-slide.svs": "x" });
+    const config = await loadConfig({ workspace: root, preset: "tiny" }, {}, root);
+    const out = bufferSink();
+    await ensureDemoData({ ...config, data }, new LineReporter(out));
+    expect(out.text()).toMatch(/built from an older definition of the preset: removing it/);
+    expect(existsSync(join(data, "Raw Data/TCGA/old-slide.svs"))).toBe(false);
+    const marker = JSON.parse(await readFile(join(data, DEMO_MARKER), "utf8"));
+    expect(marker.definition).toMatch(/^[0-9a-f]{16}$/);
+    const again = bufferSink();
+    await ensureDemoData({ ...config, data }, new LineReporter(again));
+    expect(again.text()).toMatch(/demo: using the tiny cohort/);
+    await expect(ensureDemoData({ ...config, data, demoPreset: "demo" }, new LineReporter(bufferSink()))).rejects.toThrow(/holds the tiny demo cohort, not demo/);
+  }, 300_000);
 });
 
 describe("pretraining checkpoints", () => {
