@@ -1,3 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Graph } from "../graph/graph.js";
 import { exp } from "../ops/elementwise.js";
@@ -45,5 +50,25 @@ describe("dropout masks drawn in a worker thread", () => {
     expect((fast as unknown as { maskWorker?: unknown }).maskWorker).toBeDefined(); // the worker path ran
     await fast.release();
     await plain.release();
+  });
+
+  it("an idle worker never keeps the process alive, a busy one until its masks are back (process exits promptly)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "osfm-mask-worker-"));
+    const here = (f: string) => pathToFileURL(fileURLToPath(new URL(f, import.meta.url))).href;
+    const script = join(dir, "exit.mts"); // ESM (top-level await) outside any package.json
+    writeFileSync(script, [
+      `import { MaskWorker } from ${JSON.stringify(here("./mask-worker.ts"))};`,
+      `import { MaskStream } from ${JSON.stringify(here("./masks.ts"))};`,
+      "const w = new MaskWorker();",
+      "const s = new MaskStream(1, 0.1);",
+      "const job = () => [{ out: new Uint8Array(1000), state: s.snapshot(), p: 0.1, gaps: s.gaps }];",
+      "const r = await w.fill(job());", // awaited: the worker must keep the process alive until it answers
+      "console.log('filled', r?.length);",
+      "void w.fill(job());", // left pending, never closed: the process still exits
+    ].join("\n"));
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stdout.trim(), run.stderr).toBe("filled 1");
+    expect(run.status).toBe(0); // null if the timeout had to kill it
   });
 });

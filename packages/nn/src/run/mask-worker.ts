@@ -36,14 +36,15 @@ export class MaskWorker {
 
   constructor() {
     this.worker = new Worker(source, { eval: true });
-    this.worker.unref();
     this.worker.on("message", (msg: { id: number; jobs: MaskJob[]; error?: string }) => {
       const w = this.waiting.get(msg.id);
       this.waiting.delete(msg.id);
+      if (this.waiting.size === 0) this.worker.unref();
       w?.resolve(msg.error ? null : msg.jobs);
     });
     this.worker.on("error", () => this.fail());
     this.worker.on("exit", () => this.fail());
+    this.worker.unref(); // idle: never keeps the process alive (after the listeners: a 'message' listener refs it)
   }
 
   /**
@@ -54,11 +55,13 @@ export class MaskWorker {
     if (this.failed) return Promise.resolve(null);
     const id = this.next++;
     return new Promise((resolve) => {
+      if (this.waiting.size === 0) this.worker.ref(); // busy: keeps the process alive until the masks are back
       this.waiting.set(id, { resolve });
       try {
         this.worker.postMessage({ id, jobs }, jobs.map((j) => j.out.buffer as ArrayBuffer));
       } catch {
         this.waiting.delete(id);
+        if (this.waiting.size === 0) this.worker.unref();
         resolve(null);
       }
     });
