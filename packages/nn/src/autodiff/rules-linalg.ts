@@ -15,21 +15,6 @@ function swapLast(t: Tensor): Tensor {
   return transpose(t, perm);
 }
 
-/**
- * gᵀ·h over all leading (row) axes of g [...rows, n] and h [...rows, m]: [n, m].
- * onnxruntime folds a last-two-axes Transpose feeding a MatMul into FusedMatMul(transA), which
- * over 1,600 rows is ~10 % slower than a plain MatMul of a pre-transposed g. The transpose itself
- * costs time proportional to g, so it pays only when g is the narrower operand (n <= m; on the
- * bench's aggregator: FFN down-projection and attention output, not FFN up or QKV). Its perm moves
- * the last axis first, which is not a last-two-axes swap, so onnxruntime leaves it unfused.
- */
-function rowsProduct(g: Tensor, h: Tensor, n: number, m: number): Tensor {
-  const h2 = reshape(h, [-1, m]);
-  if (n > m) return matmul(swapLast(reshape(g, [-1, n])), h2);
-  const perm = [g.rank - 1, ...g.shape.slice(0, -1).map((_, i) => i)];
-  return matmul(reshape(transpose(g, perm), [n, -1]), h2);
-}
-
 const matmulRule: GradRule = (n, [gy], need) => {
   const [a, b] = [inp(n, 0), inp(n, 1)];
   if (!gy) return [null, null];
@@ -39,10 +24,11 @@ const matmulRule: GradRule = (n, [gy], need) => {
     const k = a.shape[a.rank - 1];
     const nOut = gy.shape[gy.rank - 1];
     if (b.rank === 2 && a.rank > 2 && typeof k === "number" && typeof nOut === "number") {
-      // one GEMM over all rows instead of a batched product then a sum;
+      // one GEMM over all rows instead of a batched product then a sum
+      const [a2, gy2] = [reshape(a, [-1, k]), reshape(gy, [-1, nOut])];
       // b = wᵀ (Linear): compute dw = gyᵀ·a directly, so the Transpose rule's transpose cancels
       // this one instead of materialising a weight-sized transpose every step
-      gb = b.producer?.op === "Transpose" ? swapLast(rowsProduct(gy, a, nOut, k)) : rowsProduct(a, gy, k, nOut);
+      gb = b.producer?.op === "Transpose" ? swapLast(matmul(swapLast(gy2), a2)) : matmul(swapLast(a2), gy2);
     } else gb = sumTo(matmul(swapLast(a), gy), b);
   }
   return [ga, gb];
