@@ -66,12 +66,17 @@ async function readJson(file: string): Promise<Record<string, unknown> | undefin
  * The token transform a pretrained aggregator expects, from a pretraining output folder: `final/`
  * (reads `tokens.json`) or a checkpoint folder (reads `state.json`). Returns undefined when the run
  * trained on raw tokens; otherwise apply `scaler.transform(bag)` to every bag (both scales) before
- * `embed` / `embedBatch`, or the embeddings come from inputs the aggregator never saw.
+ * `embed` / `embedBatch`, or the embeddings come from inputs the aggregator never saw. A folder with
+ * neither file is an error, or raw tokens (undefined) with `ifMissing: "none"`.
  */
-export async function loadTokenScaler(dir: string): Promise<BagScaler | undefined> {
+export async function loadTokenScaler(dir: string, options: { ifMissing?: "error" | "none" } = {}): Promise<BagScaler | undefined> {
   const tokens = await readJson(path.join(dir, TOKENS_JSON));
   const state = tokens ? undefined : await readJson(path.join(dir, "state.json"));
-  if (!tokens && !state) throw new ByolMfrError("BAD_CHECKPOINT", `expected ${TOKENS_JSON} (final folder) or state.json (checkpoint folder)`, dir);
+  if (!tokens && !state) {
+    // `ifMissing: "none"`: a folder of weights only (e.g. an aggregator trained elsewhere) means raw tokens
+    if (options.ifMissing === "none") return undefined;
+    throw new ByolMfrError("BAD_CHECKPOINT", `expected ${TOKENS_JSON} (final folder) or state.json (checkpoint folder)`, dir);
+  }
   const standardized = tokens ? tokens.standardized === true : state?.standardizeTokens === true;
   if (!standardized) return undefined;
   const file = path.join(dir, tokens ? String(tokens.scaler ?? TOKEN_SCALER_FILE) : String((state?.files as Record<string, string> | undefined)?.[TOKEN_SCALER_PART] ?? TOKEN_SCALER_FILE));

@@ -62,6 +62,7 @@ describe("standardizeTokens", () => {
     await pretrain({ bags: memoryBags(raw), weightsDir: plain, config: { ...config, standardizeTokens: false, phase1: { ...config.phase1, epochs: 1 } } });
     expect(await loadTokenScaler(path.join(plain, "final"))).toBeUndefined();
     await expect(loadTokenScaler(plain)).rejects.toThrow(ByolMfrError); // neither final/ nor a checkpoint
+    expect(await loadTokenScaler(plain, { ifMissing: "none" })).toBeUndefined();
     // resuming a run with the other setting is refused
     await expect(pretrain({ bags: memoryBags(raw), weightsDir: plain, config: { ...config, phase1: { ...config.phase1, epochs: 1 } } })).rejects.toThrow(/standardizeTokens false/);
   });

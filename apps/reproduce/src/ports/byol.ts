@@ -18,6 +18,6 @@ export interface ByolPort {
     onProgress?: (p: { phase: number; epoch: number; step: number; totalSteps: number; loss: number; lr: number; checkpoint?: string }) => void;
   }): Promise<{ status: string; phase1Steps: number; phase2Steps: number; studentPath?: string; studentFingerprint: string; backbonePath?: string; backboneFingerprint?: string; backboneEncoderId?: string; logJsonl: string; logCsv: string; checkpoint?: string }>;
   /** The token standardisation a checkpoint folder was trained with (`standardizeTokens`), or undefined. */
-  loadTokenScaler(dir: string): Promise<{ transform(bag: SlideBagPort): SlideBagPort } | undefined>;
+  loadTokenScaler(dir: string, options?: { ifMissing?: "error" | "none" }): Promise<{ transform(bag: SlideBagPort): SlideBagPort } | undefined>;
   runDiagnostics(options: { weightsDir: string; logDir?: string; featureRoot?: string; encoderId?: string; expectedSlides?: number; outDir?: string; paperCompat?: boolean }): Promise<{ report: { gates: Record<string, unknown>[] } & Record<string, unknown>; table: string; path?: string }>;
 }

@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { hashValue } from "../io/hash";
 import { missingApis, requirePackage } from "../ports/modules";
 import type { BackbonePort, MilPort } from "../ports/pipeline";
@@ -51,10 +50,9 @@ export const embeddingsStage: Stage = {
     const manifest = await readStageMarkers(ctx.ws, "manifest");
     const model = await mil.MILTransformer.load(ctx.ws.path(ckpt.path));
     // a checkpoint pretrained on standardised tokens carries its statistics: embed with the same transform
-    // (a folder with weights only, e.g. an aggregator trained elsewhere, has no byol-mfr metadata: none)
-    const ckptDir = dirname(ctx.ws.path(ckpt.path));
-    const hasMetadata = ["tokens.json", "state.json"].some((f) => existsSync(join(ckptDir, f)));
-    const scaler = hasMetadata ? await (await requirePackage<ByolPort>("byol-mfr")).loadTokenScaler(ckptDir) : undefined;
+    // (a folder with weights only, e.g. an aggregator trained elsewhere, means raw tokens)
+    const byol = await requirePackage<ByolPort>("byol-mfr");
+    const scaler = await byol.loadTokenScaler(dirname(ctx.ws.path(ckpt.path)), { ifMissing: "none" });
     const { slides } = await slidesWithFeatures(ctx);
     const byDataset = new Map<string, { slideId: string; embedding: Float32Array; nTokens05: number; nTokens20: number }[]>();
     try {
