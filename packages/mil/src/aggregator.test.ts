@@ -1,7 +1,6 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { MILTransformer } from "./aggregator";
 import { MilInputError } from "./errors";
 import type { SlideBag } from "./types";
@@ -39,7 +38,7 @@ describe("MILTransformer", () => {
 
   it("saves and loads to identical embeddings and fingerprint", async () => {
     const agg = MILTransformer.create({ seed: 5, config: small });
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "osfm-mil-")), "agg.safetensors");
+    const file = path.join(testTempDir("osfm-mil-"), "agg.safetensors");
     await agg.save(file);
     const back = await MILTransformer.load(file);
     expect(back.config).toEqual(agg.config);

@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { exportEmbeddings, readEmbeddings } from "./export-embeddings";
 
 describe("exportEmbeddings", () => {
   it("round-trips slide ids, 768-d vectors, token counts and provenance through an Arrow IPC file", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "osfm-emb-"));
+    const dir = testTempDir("osfm-emb-");
     const file = path.join(dir, "embeddings", "tcga.arrow");
     const rows = [0, 1, 2].map((i) => ({
       slideId: `TCGA-AA-000${i}`,
@@ -24,7 +24,7 @@ describe("exportEmbeddings", () => {
   });
 
   it("refuses non-finite embeddings and ragged dims, naming the slide", async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "osfm-emb-")), "x.arrow");
+    const file = path.join(testTempDir("osfm-emb-"), "x.arrow");
     const bad = { slideId: "s-nan", embedding: Float32Array.of(1, Number.NaN), nTokens05: 1, nTokens20: 1 };
     await expect(exportEmbeddings({ path: file, rows: [bad], checkpointFingerprint: "f", kind: "pooled" })).rejects.toThrow(/s-nan/);
     const ragged = [

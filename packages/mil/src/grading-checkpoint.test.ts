@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { loadGradingCheckpoint, saveGradingCheckpoint } from "./grading-checkpoint";
 import { trainGrading } from "./grading-train";
 import type { SlideBag } from "./types";
@@ -24,7 +24,7 @@ describe("grading checkpoints", () => {
       batchSize: 6,
       emaDecay: 0.9,
     });
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), "osfm-ckpt-")), "ckpt");
+    const dir = path.join(testTempDir("osfm-ckpt-"), "ckpt");
     await saveGradingCheckpoint(dir, result);
     const back = await loadGradingCheckpoint(dir);
     expect(back.state.steps).toBe(4);
@@ -40,7 +40,7 @@ describe("grading checkpoints", () => {
     const bags = Array.from({ length: 6 }, (_, i) => bag(i % 6, i));
     const labels = bags.map((_, i) => i % 6);
     const result = await trainGrading({ bags, labels }, { bags, labels }, () => 0, { config: { dim: DIM, heads: 2, ffnDim: 8, scorerHidden: 4, fusionDim: 8 }, epochs: 1 });
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), "osfm-ckpt-")), "ckpt");
+    const dir = path.join(testTempDir("osfm-ckpt-"), "ckpt");
     await saveGradingCheckpoint(dir, result);
     await result.student.save(path.join(dir, "ema.safetensors")); // wrong weights under the EMA name
     await expect(loadGradingCheckpoint(dir)).rejects.toThrow(/do not match the fingerprints/);

@@ -1,7 +1,6 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { AttentionMil, softmaxRows } from "./grading-model";
 import { topK } from "./topk-pool";
 import type { SlideBag } from "./types";
@@ -31,7 +30,7 @@ describe("AttentionMil", () => {
     for (let r = 0; r < 2; r++) expect(p.slice(r * 6, r * 6 + 6).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     const alone = await model.predictProba([bags[1] as SlideBag]);
     for (let j = 0; j < 6; j++) expect(alone[j]).toBeCloseTo(p[6 + j] as number, 5);
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "osfm-amil-")), "m.safetensors");
+    const file = path.join(testTempDir("osfm-amil-"), "m.safetensors");
     await model.save(file);
     const back = await AttentionMil.load(file);
     expect(Array.from(await back.predictProba(bags))).toEqual(Array.from(p));

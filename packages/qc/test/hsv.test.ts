@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { hsvPlanes } from "../src/hsv";
 import { rng } from "./support/he-image";
 import { runQcReference } from "./support/reference";
@@ -16,7 +16,7 @@ describe("PIL-exact HSV and gray", () => {
     for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : Math.floor(r() * 256);
     // a few edge cases: grays, pure primaries, hue wrap-around
     data.set([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 128, 128, 128, 255, 255, 0, 1, 255], 0);
-    const dir = mkdtempSync(path.join(tmpdir(), "qc-hsv-"));
+    const dir = testTempDir("qc-hsv-");
     const png = path.join(dir, "colours.png");
     await sharp(Buffer.from(data), { raw: { width, height, channels: 4 } }).png().toFile(png);
     runQcReference(["--image", png, "--planes-out", path.join(dir, "ref")]);

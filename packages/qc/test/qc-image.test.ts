@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { computeQcOnImage } from "../src/compute";
 import { heImage } from "./support/he-image";
 import { runQcReference } from "./support/reference";
@@ -10,7 +10,7 @@ import { runQcReference } from "./support/reference";
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
 async function toPng(img: { width: number; height: number; data: Uint8Array }, name: string): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), "qc-img-"));
+  const dir = testTempDir("qc-img-");
   const file = path.join(dir, name);
   await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 4 } }).png().toFile(file);
   return file;

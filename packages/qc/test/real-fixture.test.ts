@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { openSlide, WsiError } from "@osfm/wsi";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { computeQc } from "../src/compute";
 import { fixturesDir, runQcReference } from "./support/reference";
 
@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(CMU))("real fixture aperio_CMU-1-Small-Region.svs", 
     const slide = await openSlide(CMU);
     const qc = await computeQc(slide, { penRule: "original" });
     await slide.close();
-    const png = path.join(mkdtempSync(path.join(tmpdir(), "qc-cmu-")), "thumb.png");
+    const png = path.join(testTempDir("qc-cmu-"), "thumb.png");
     const t = qc.thumbnail;
     await sharp(Buffer.from(t.data), { raw: { width: t.width, height: t.height, channels: 4 } }).png().toFile(png);
     const same = runQcReference(["--image", png]);

@@ -1,14 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { synthesizeSlide, truthStem, type SynthesizeSlideOptions } from "@osfm/synth";
 import { openSlide } from "@osfm/wsi";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { suiteTempDir } from "../../../tooling/config/test-temp-dir";
 import { computeQc } from "../src/compute";
 import type { QcOptions, QcResult } from "../src/types";
 
-const dir = mkdtempSync(path.join(tmpdir(), "qc-synth-"));
+const dir = suiteTempDir("qc-synth-");
 
 /** Synthesizes a slide, runs QC on it, and returns the QC with the truth and the truth tissue mask. */
 async function qcOf(name: string, synth: SynthesizeSlideOptions, qcOptions: QcOptions[] = [{}]) {

@@ -1,10 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { synthesizeSlide, truthStem } from "@osfm/synth";
 import { openSlide } from "@osfm/wsi";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { readTile } from "../src/read-tile";
 import { tileSlide } from "../src/tile-slide";
 
@@ -33,7 +32,7 @@ function correlation(a: Uint8Array, b: Uint8Array): number {
 
 describe("@osfm/synth: the same tissue scanned at 0.25 and 0.5 µm/px", () => {
   it("gives tiles of the same physical size and the same content (pixel correlation ≥ 0.9 for every tile)", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "tiling-synth-"));
+    const dir = testTempDir("tiling-synth-");
     const common = { widthUm: 1000, heightUm: 750, seed: 21 };
     const fileA = path.join(dir, "same-40x.svs");
     const fileB = path.join(dir, "same-20x.svs");

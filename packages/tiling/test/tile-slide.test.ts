@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { LevelInfo, Slide } from "@osfm/wsi";
 import { describe, expect, it } from "vitest";
+import { testTempDir } from "../../../tooling/config/test-temp-dir";
 import { TilingError } from "../src/errors";
 import { parseManifest, writeManifest, MANIFEST_COLUMNS } from "../src/manifest";
 import { tileSlide } from "../src/tile-slide";
@@ -124,7 +124,7 @@ describe("bad input", () => {
 describe("Arrow manifest", () => {
   it("writes an IPC file with the issue's columns that reads back to the same rows and seeds", async () => {
     const m = tileSlide(slide40x(), blobMask(512, 384, 5), { slideId: "TCGA-AB-1234" });
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "tiling-")), "TCGA-AB-1234.arrow");
+    const file = path.join(testTempDir("tiling-"), "TCGA-AB-1234.arrow");
     await writeManifest(m, file);
     const back = parseManifest(readFileSync(file), file);
     expect(m.toArrow().schema.fields.map((f) => f.name)).toEqual([...MANIFEST_COLUMNS]);
@@ -144,7 +144,7 @@ describe("paperCompat parity with the Python reference of NB04", () => {
   for (const [name, levels, mpp, [mw, mh]] of cases) {
     it(`${name}: the same candidate tiles and the same sampled tiles`, () => {
       const mask = blobMask(mw, mh, mw + mh);
-      const dir = mkdtempSync(path.join(tmpdir(), "tiling-ref-"));
+      const dir = testTempDir("tiling-ref-");
       writeFileSync(path.join(dir, "levels.json"), JSON.stringify({ mpp, levels }));
       writeFileSync(path.join(dir, "mask.bin"), mask.data);
       const ref = runPython<{ scales: ReferenceScale[] }>(TILING_REFERENCE, [
