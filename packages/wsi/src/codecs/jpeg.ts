@@ -3,6 +3,7 @@ import { Photometric } from "../tiff/tags";
 import { ycbcrToRgb } from "./jp2k";
 import { boxDownscale, chroma420Downscale, ycc444Downscale } from "./scaled-decode";
 import { completeJpeg } from "./jpeg-stream";
+import { decodeJpegNative, isUnsupportedByNative, nativeJpegActive } from "./native-jpeg";
 import type { Codec, DecodeContext, DecodedPixels } from "./types";
 
 let cacheOff = false;
@@ -30,13 +31,26 @@ export async function decodeJpegStream(stream: Uint8Array, scale = 1, maxPixels 
   return { ...small, channels: info.channels, colorReady: true };
 }
 
-/** TIFF JPEG (compression 7): abbreviated tiles completed with JPEGTables; photometric RGB decoded without colour conversion. */
+/**
+ * TIFF JPEG (compression 7): abbreviated tiles completed with JPEGTables; photometric RGB decoded without
+ * colour conversion. Decoded straight to RGBA by the native libjpeg-turbo addon when it is built (see
+ * native-jpeg.ts), through sharp otherwise or for what the addon does not handle (e.g. CMYK).
+ */
 export const jpegCodec: Codec = {
   name: "jpeg",
-  decode(data: Uint8Array, ctx: DecodeContext): Promise<DecodedPixels> {
+  async decode(data: Uint8Array, ctx: DecodeContext): Promise<DecodedPixels> {
     const rgb = ctx.photometric === Photometric.Rgb && ctx.samplesPerPixel >= 3;
     // A corrupt SOF must not make libjpeg allocate more than a few tiles' worth of pixels.
-    return decodeJpegStream(completeJpeg(data, ctx.jpegTables, rgb), 1, Math.max(ctx.width * ctx.height * 4, 1 << 20));
+    const maxPixels = Math.max(ctx.width * ctx.height * 4, 1 << 20);
+    if (nativeJpegActive() && (ctx.samplesPerPixel === 3 || ctx.samplesPerPixel === 1)) {
+      try {
+        const p = await decodeJpegNative(data, ctx.jpegTables, rgb, 4, undefined, maxPixels);
+        return { data: p.data, width: p.width, height: p.height, channels: 4, colorReady: true };
+      } catch (err) {
+        if (!isUnsupportedByNative(err)) throw err;
+      }
+    }
+    return decodeJpegStream(completeJpeg(data, ctx.jpegTables, rgb), 1, maxPixels);
   },
 };
 

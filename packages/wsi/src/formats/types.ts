@@ -23,6 +23,29 @@ export interface TileSource {
   readTile(index: number, options?: TileReadOptions): Promise<Uint8Array | undefined>;
   /** Optional: several tiles at once (e.g. JPEG tiles decoded in one call); same pixels as readTile. */
   readTiles?(indices: number[], options?: TileReadOptions): Promise<(Uint8Array | undefined)[]>;
+  /**
+   * Optional: decodes only `rect` of tile `index` (JPEG tiles with the native decoder: a region that
+   * covers part of a tile costs part of a decode). Same pixels as the rect of readTile; pixels of the
+   * rect the result does not cover are transparent.
+   */
+  readTileWindow?(index: number, rect: PixelRect, options?: TileReadOptions): Promise<TileWindow | undefined>;
+}
+
+/** A rectangle in pixels of one tile or image. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * A decoded part of one tile: `width × height` pixels whose top-left is (`x`, `y`) in the tile, RGBA
+ * (`channels` 4) or opaque RGB (3), `width × height × channels` bytes.
+ */
+export interface TileWindow extends PixelRect {
+  channels: 3 | 4;
+  data: Uint8Array;
 }
 
 /** An associated image (label, macro, thumbnail): its size and a reader. */

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { WsiError } from "../errors";
 import type { FileSource } from "../io/file-source";
-import type { SlideLayout, TileSource } from "../formats/types";
+import type { PixelRect, SlideLayout, TileSource, TileWindow } from "../formats/types";
 import { formatG17, formatShortest } from "../formats/format-number";
 import type { LevelInfo, Mpp, OpenSlideOptions, RegionRequest, RgbaImage, Slide, Vendor } from "../types";
 import { DecodePool } from "../worker-pool";
@@ -28,7 +28,8 @@ export class LayoutSlide implements Slide {
   readonly associatedImageNames: readonly string[];
   private readonly layout: SlideLayout;
   private readonly source: FileSource;
-  private readonly cache: TileCache;
+  /** Whole decoded tiles (`level/index`) and decoded windows of tiles (`level/index/window`). */
+  private readonly cache: TileCache<Uint8Array | CachedWindow>;
   private readonly pool: DecodePool | undefined;
   private readonly readAhead = new ReadAhead();
   private readonly readAheadTiles: number;
@@ -46,7 +47,7 @@ export class LayoutSlide implements Slide {
     this.vendor = layout.vendor;
     this.mpp = layout.mpp;
     this.objectivePower = layout.objectivePower;
-    this.cache = new TileCache(cacheBytes);
+    this.cache = new TileCache<Uint8Array | CachedWindow>(cacheBytes);
     const l0 = layout.levels[0];
     if (l0 === undefined) throw new WsiError("CORRUPT", this.path, "slide has no pyramid level");
     this.levels = layout.levels.map((l) => ({
@@ -96,29 +97,74 @@ export class LayoutSlide implements Slide {
     if (![x, y, width, height].every(Number.isSafeInteger) || width < 0 || height < 0 || width * height > MAX_REGION_PIXELS) {
       throw new WsiError("BAD_REQUEST", this.path, `region x=${x} y=${y} ${width}x${height} must be integers with 0 ≤ size and at most ${MAX_REGION_PIXELS} pixels`);
     }
-    const fetch = (indices: number[]) => this.fetchTiles(level, source, indices, signal);
+    const fetch = (indices: number[], windows?: PixelRect[]) => this.fetchTiles(level, source, indices, signal, windows);
     const data = await readRegionPixels(source, info.downsample, fetch, x, y, width, height);
     this.check(signal);
     return { width, height, data };
   }
 
-  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal): Promise<Uint8Array | undefined>[] {
+  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal, windows?: PixelRect[]): Promise<Uint8Array | TileWindow | undefined>[] {
     try {
       this.check(signal);
     } catch (err) {
       return indices.map(() => Promise.reject(err));
     }
-    const load = async (positions: number[]): Promise<(Uint8Array | null)[]> => {
-      const tiles = await this.loadTiles(source, positions.map((p) => indices[p] as number));
-      return tiles.map((t) => t ?? null);
-    };
-    // Decodes are shared by concurrent readers, so one reader's abort must not cancel them: race instead.
-    const out = this.cache.getMany(indices.map((i) => `${level}/${i}`), load).map(async (shared) => {
-      const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
-      return tile ?? undefined;
+    const out: Promise<Uint8Array | TileWindow | undefined>[] = new Array(indices.length);
+    // tiles decoded whole (cached or in flight, most of the tile wanted, or no window decoding)
+    const whole: number[] = [];
+    indices.forEach((index, k) => {
+      const rect = windows?.[k];
+      const readWindow = source.readTileWindow;
+      if (rect === undefined || readWindow === undefined || this.cache.lookup(`${level}/${index}`) !== undefined
+        || rect.width * rect.height >= WHOLE_TILE_FRACTION * source.tileWidth * source.tileHeight) {
+        whole.push(k);
+        return;
+      }
+      const shared = this.fetchWindow(level, source, index, rect, readWindow);
+      out[k] = signal === undefined ? shared : raceAbort(shared, signal, this.path);
     });
+    if (whole.length > 0) {
+      const wanted = whole.map((k) => indices[k] as number);
+      const load = async (positions: number[]): Promise<(Uint8Array | null)[]> => {
+        const tiles = await this.loadTiles(source, positions.map((p) => wanted[p] as number));
+        return tiles.map((t) => t ?? null);
+      };
+      // Decodes are shared by concurrent readers, so one reader's abort must not cancel them: race instead.
+      this.cache.getMany(wanted.map((i) => `${level}/${i}`), load).forEach((shared, j) => {
+        out[whole[j] as number] = (async () => {
+          const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
+          return (tile as Uint8Array | null) ?? undefined;
+        })();
+      });
+    }
     this.prefetch(level, source, indices);
     return out;
+  }
+
+  /**
+   * Decodes `rect` of tile `index` alone and caches it under its own key, apart from whole tiles. A
+   * tile read again for a part its cached window does not cover is then decoded whole (a tile read
+   * twice is likely read again), and its window dropped.
+   */
+  private async fetchWindow(level: number, source: TileSource, index: number, rect: PixelRect, readWindow: NonNullable<TileSource["readTileWindow"]>): Promise<TileWindow | undefined> {
+    const key = `${level}/${index}/window`;
+    const prior = this.cache.lookup(key);
+    if (prior === undefined) {
+      const win = await this.cache.get(key, async () => {
+        const w = await readWindow(index, rect);
+        // nothing to paint (a missing tile, or a rect beyond the level): an empty window, so that a later
+        // read of another rect of the tile is not answered with it (64 bytes keep the cache's bound)
+        if (w === undefined) return { x: rect.x, y: rect.y, width: 0, height: 0, channels: 4, data: new Uint8Array(64), covers: rect };
+        return { ...w, covers: rect };
+      });
+      return (win as CachedWindow | null) ?? undefined;
+    }
+    const win = (await prior) as CachedWindow | null;
+    if (win !== null && containsRect(win.covers, rect)) return win;
+    this.cache.delete(key);
+    const [tile] = this.cache.getMany([`${level}/${index}`], async () => [(await this.loadTiles(source, [index]))[0] ?? null]);
+    const whole = (await tile) as Uint8Array | null;
+    return whole === null ? undefined : { x: 0, y: 0, width: source.tileWidth, height: source.tileHeight, channels: whole.length === source.tileWidth * source.tileHeight * 3 ? 3 : 4, data: whole };
   }
 
   /** Decodes tiles of one level, several per call when the source can. */
@@ -200,6 +246,16 @@ export class LayoutSlide implements Slide {
       await this.source.close();
     }
   }
+}
+
+/** A cached window of a tile, with the rectangle it was decoded for (`covers`; the window may be clipped). */
+type CachedWindow = TileWindow & { covers: PixelRect };
+
+/** A tile at least this much of which a region covers is decoded whole (and cached for its neighbours). */
+const WHOLE_TILE_FRACTION = 0.75;
+
+function containsRect(outer: PixelRect, inner: PixelRect): boolean {
+  return outer.x <= inner.x && outer.y <= inner.y && outer.x + outer.width >= inner.x + inner.width && outer.y + outer.height >= inner.y + inner.height;
 }
 
 /** Resolves like `p`, or rejects with `ABORTED` as soon as `signal` aborts. */

@@ -3,6 +3,7 @@ import { hasCodec, isBuiltinCodec } from "../codecs/registry";
 import { type DecodeTask, runDecodeTask } from "../decode-task";
 import type { TileReadOptions } from "../formats/types";
 import { decodeJpegStream } from "../codecs/jpeg";
+import { nativeJpegActive } from "../codecs/native-jpeg";
 import { stackJpegTiles } from "../codecs/jpeg-stack";
 import { expandRgb, toRgba } from "./to-rgba";
 import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
@@ -162,6 +163,8 @@ export class TiffImage {
       return Promise.all(indices.map((i) => this.readTileRgba(i, options)));
     }
     const raws = await this.readRawMany(indices);
+    // the native decoder has no per-call overhead worth batching for: tiles decode in parallel, straight to RGBA
+    if (nativeJpegActive()) return Promise.all(indices.map((index, k) => (raws[k] === undefined ? undefined : this.decodeRgba(raws[k] as Uint8Array, index, options))));
     const present = raws.flatMap((r, k) => (r === undefined ? [] : [k]));
     const rgb = this.photometric === Photometric.Rgb && this.samplesPerPixel >= 3;
     const stream = stackJpegTiles(present.map((k) => raws[k] as Uint8Array), this.jpegTables, rgb, this.tileWidth, this.tileHeight);

@@ -20,8 +20,10 @@ export interface SampleLayout {
  */
 export function toRgba(p: DecodedPixels, layout: SampleLayout, path: string): Uint8Array {
   const { tileWidth: tw, tileHeight: th } = layout;
-  const out = new Uint8Array(tw * th * 4);
   const ch = p.channels;
+  // a codec that already produced the whole tile as RGBA (the native JPEG decoder): nothing to convert
+  if (p.colorReady && ch === 4 && p.width === tw && p.height === th && p.data.length === tw * th * 4) return p.data;
+  const out = new Uint8Array(tw * th * 4);
   let data = p.data;
   if (!p.colorReady) {
     if (layout.bitsPerSample !== 8) {

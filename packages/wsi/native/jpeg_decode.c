@@ -1,0 +1,281 @@
+/*
+ * osfm_jpeg: decodes (a window of) one JPEG tile with the system libjpeg-turbo on the libuv
+ * threadpool. decode(tile, tables, rgbPhotometric, channels, x, y, width, height, maxPixels)
+ * returns a Promise of { data: Uint8Array, width, height, channels }.
+ *  - tables: the TIFF JPEGTables stream (abbreviated tables-only JPEG) or null;
+ *  - rgbPhotometric: the components are R, G, B (TIFF photometric RGB): no colour conversion;
+ *  - channels: 3 (RGB) or 4 (RGBA, alpha 255), written by libjpeg directly;
+ *  - x, y, width, height: the window wanted, in image pixels (width or height 0: the whole image);
+ *    only the iMCU columns it touches are transformed (jpeg_crop_scanline), rows above it are
+ *    skipped (jpeg_skip_scanlines) and decoding stops after its last row. The window is clipped to
+ *    the image.
+ * libjpeg errors reject the promise (error_exit longjmps back); warnings are ignored, as OpenSlide does.
+ */
+#include <node_api.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jpeglib.h>
+
+typedef struct {
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+} ErrorManager;
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  unsigned char *tile;
+  size_t tile_length;
+  unsigned char *tables;
+  size_t tables_length;
+  int rgb_photometric;
+  int channels;
+  unsigned int x, y, width, height;
+  double max_pixels;
+  /* results */
+  unsigned char *out;
+  unsigned int out_width, out_height;
+  char error[JMSG_LENGTH_MAX + 64];
+} DecodeJob;
+
+static void on_error_exit(j_common_ptr cinfo) {
+  ErrorManager *err = (ErrorManager *)cinfo->err;
+  (*cinfo->err->format_message)(cinfo, err->message);
+  longjmp(err->jump, 1);
+}
+
+static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }
+
+static void on_emit_message(j_common_ptr cinfo, int level) {
+  /* warnings (level -1) are counted by libjpeg and otherwise ignored; trace messages are dropped */
+  if (level < 0) cinfo->err->num_warnings++;
+}
+
+/* Runs on a libuv thread: no N-API calls here. */
+static void execute_decode(napi_env env, void *data) {
+  (void)env;
+  DecodeJob *job = (DecodeJob *)data;
+  struct jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  unsigned char *volatile row = NULL;
+  memset(&cinfo, 0, sizeof cinfo);
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = on_error_exit;
+  err.pub.output_message = on_output_message;
+  err.pub.emit_message = on_emit_message;
+  err.message[0] = 0;
+  if (setjmp(err.jump)) {
+    snprintf(job->error, sizeof job->error, "libjpeg: %s", err.message);
+    free(row);
+    free(job->out);
+    job->out = NULL;
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  jpeg_create_decompress(&cinfo);
+  if (job->tables != NULL && job->tables_length > 4) {
+    jpeg_mem_src(&cinfo, job->tables, (unsigned long)job->tables_length);
+    /* a tables-only stream leaves the Huffman and quantization tables in cinfo for the tile */
+    jpeg_read_header(&cinfo, FALSE);
+  }
+  jpeg_mem_src(&cinfo, job->tile, (unsigned long)job->tile_length);
+  if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
+    snprintf(job->error, sizeof job->error, "libjpeg: the stream has no image");
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  if ((double)cinfo.image_width * (double)cinfo.image_height > job->max_pixels) {
+    snprintf(job->error, sizeof job->error, "JPEG of %ux%u pixels is larger than the %.0f pixels expected",
+             cinfo.image_width, cinfo.image_height, job->max_pixels);
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  if (cinfo.num_components == 3) {
+    if (job->rgb_photometric) cinfo.jpeg_color_space = JCS_RGB;
+  } else if (cinfo.num_components != 1) {
+    snprintf(job->error, sizeof job->error, "unsupported: JPEG with %d components", cinfo.num_components);
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  cinfo.out_color_space = job->channels == 4 ? JCS_EXT_RGBA : JCS_RGB;
+  unsigned int x = job->x, y = job->y, w = job->width, h = job->height;
+  if (w == 0 || h == 0) { x = 0; y = 0; w = cinfo.image_width; h = cinfo.image_height; }
+  if (x >= cinfo.image_width || y >= cinfo.image_height) {
+    /* a window beyond a JPEG smaller than its tile: nothing to decode */
+    jpeg_destroy_decompress(&cinfo);
+    job->out = (unsigned char *)malloc(1);
+    if (job->out == NULL) snprintf(job->error, sizeof job->error, "out of memory");
+    job->out_width = 0;
+    job->out_height = 0;
+    return;
+  }
+  if (w > cinfo.image_width - x) w = cinfo.image_width - x;
+  if (h > cinfo.image_height - y) h = cinfo.image_height - y;
+  jpeg_start_decompress(&cinfo);
+  const int ch = cinfo.output_components;
+  JDIMENSION crop_x = 0;
+  if (x > 0 || w < cinfo.output_width) {
+    /* one pixel of margin each side, so a window edge on an iMCU boundary keeps its neighbour's
+       chroma for fancy upsampling; libjpeg widens the crop to whole iMCUs */
+    JDIMENSION left = x > 0 ? x - 1 : 0;
+    JDIMENSION right = x + w < cinfo.output_width ? x + w + 1 : cinfo.output_width;
+    JDIMENSION cw = right - left;
+    jpeg_crop_scanline(&cinfo, &left, &cw);
+    crop_x = left;
+  }
+  if (y > 0) {
+    JDIMENSION skipped = jpeg_skip_scanlines(&cinfo, y);
+    if (skipped != y) {
+      snprintf(job->error, sizeof job->error, "libjpeg skipped %u of %u rows", skipped, y);
+      jpeg_destroy_decompress(&cinfo);
+      return;
+    }
+  }
+  const size_t stride = (size_t)cinfo.output_width * ch;
+  const size_t out_stride = (size_t)w * ch;
+  job->out = (unsigned char *)malloc(out_stride * h > 0 ? out_stride * h : 1);
+  row = (unsigned char *)malloc(stride);
+  if (job->out == NULL || row == NULL) {
+    snprintf(job->error, sizeof job->error, "out of memory for a %ux%u window", w, h);
+    free(row);
+    free(job->out);
+    job->out = NULL;
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  const size_t from = (size_t)(x - crop_x) * ch;
+  for (unsigned int r = 0; r < h; r++) {
+    JSAMPROW rows[1] = {row};
+    if (jpeg_read_scanlines(&cinfo, rows, 1) != 1) {
+      snprintf(job->error, sizeof job->error, "libjpeg returned no row %u", y + r);
+      free(row);
+      free(job->out);
+      job->out = NULL;
+      jpeg_destroy_decompress(&cinfo);
+      return;
+    }
+    memcpy(job->out + (size_t)r * out_stride, row + from, out_stride);
+  }
+  free(row);
+  row = NULL;
+  /* the rows below the window are not needed: stop without decoding them */
+  jpeg_abort_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  job->out_width = w;
+  job->out_height = h;
+}
+
+static void free_pixels(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+static void complete_decode(napi_env env, napi_status status, void *data) {
+  DecodeJob *job = (DecodeJob *)data;
+  napi_value result;
+  if (status != napi_ok || job->out == NULL) {
+    napi_value message, error;
+    const char *text = status != napi_ok ? "decode cancelled" : job->error;
+    napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  } else {
+    size_t length = (size_t)job->out_width * job->out_height * job->channels;
+    napi_value buffer, array, value;
+    if (napi_create_external_arraybuffer(env, job->out, length, free_pixels, NULL, &buffer) != napi_ok) {
+      /* runtimes without external buffers: copy */
+      void *copy;
+      napi_create_arraybuffer(env, length, &copy, &buffer);
+      memcpy(copy, job->out, length);
+      free(job->out);
+    }
+    job->out = NULL;
+    napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array);
+    napi_create_object(env, &result);
+    napi_set_named_property(env, result, "data", array);
+    napi_create_uint32(env, job->out_width, &value);
+    napi_set_named_property(env, result, "width", value);
+    napi_create_uint32(env, job->out_height, &value);
+    napi_set_named_property(env, result, "height", value);
+    napi_create_uint32(env, (uint32_t)job->channels, &value);
+    napi_set_named_property(env, result, "channels", value);
+    napi_resolve_deferred(env, job->deferred, result);
+  }
+  napi_delete_async_work(env, job->work);
+  free(job->out);
+  free(job->tile);
+  free(job->tables);
+  free(job);
+}
+
+/* Copies a Uint8Array argument (the JS buffer may move or be reused while the job runs). */
+static int copy_bytes(napi_env env, napi_value value, unsigned char **out, size_t *length) {
+  bool is_typed;
+  *out = NULL;
+  *length = 0;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
+  napi_typedarray_type type;
+  size_t count, offset;
+  void *data;
+  napi_value arraybuffer;
+  if (napi_get_typedarray_info(env, value, &type, &count, &data, &arraybuffer, &offset) != napi_ok || type != napi_uint8_array) return 0;
+  *out = (unsigned char *)malloc(count > 0 ? count : 1);
+  if (*out == NULL) return 0;
+  if (count > 0) memcpy(*out, data, count);
+  *length = count;
+  return 1;
+}
+
+static napi_value throw_type_error(napi_env env, const char *message) {
+  napi_throw_type_error(env, NULL, message);
+  return NULL;
+}
+
+static napi_value decode(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 9) return throw_type_error(env, "decode(tile, tables, rgbPhotometric, channels, x, y, width, height, maxPixels) takes 9 arguments");
+  DecodeJob *job = (DecodeJob *)calloc(1, sizeof(DecodeJob));
+  if (job == NULL) return throw_type_error(env, "out of memory");
+  if (!copy_bytes(env, argv[0], &job->tile, &job->tile_length)) {
+    free(job);
+    return throw_type_error(env, "tile must be a Uint8Array");
+  }
+  napi_valuetype kind;
+  napi_typeof(env, argv[1], &kind);
+  if (kind != napi_null && kind != napi_undefined && !copy_bytes(env, argv[1], &job->tables, &job->tables_length)) {
+    free(job->tile);
+    free(job);
+    return throw_type_error(env, "tables must be a Uint8Array or null");
+  }
+  bool rgb = false;
+  napi_get_value_bool(env, argv[2], &rgb);
+  job->rgb_photometric = rgb ? 1 : 0;
+  uint32_t channels = 4;
+  napi_get_value_uint32(env, argv[3], &channels);
+  job->channels = channels == 3 ? 3 : 4;
+  napi_get_value_uint32(env, argv[4], &job->x);
+  napi_get_value_uint32(env, argv[5], &job->y);
+  napi_get_value_uint32(env, argv[6], &job->width);
+  napi_get_value_uint32(env, argv[7], &job->height);
+  job->max_pixels = 0;
+  napi_get_value_double(env, argv[8], &job->max_pixels);
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "osfm_jpeg_decode", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, execute_decode, complete_decode, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
+  napi_set_named_property(env, exports, "decode", fn);
+  return exports;
+}

@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PixelRect } from "../formats/types";
+
+/** Pixels of a (window of a) JPEG decoded by the native addon: `width × height × channels` bytes. */
+export interface NativeJpegPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
+
+
+interface NativeJpegBinding {
+  decode(
+    tile: Uint8Array, tables: Uint8Array | null, rgbPhotometric: boolean, channels: 3 | 4,
+    x: number, y: number, width: number, height: number, maxPixels: number,
+  ): Promise<NativeJpegPixels>;
+}
+
+let binding: NativeJpegBinding | null | undefined;
+
+/**
+ * The JPEG addon built from `native/jpeg_decode.c` against the system libjpeg-turbo (see binding.gyp),
+ * or undefined when it was not built (no compiler or libjpeg headers at install time) or
+ * while `OSFM_WSI_NATIVE=0` (read on every call); sharp decodes JPEG tiles then. Loaded once, on first use.
+ */
+function loadBinding(): NativeJpegBinding | undefined {
+  if (process.env.OSFM_WSI_NATIVE === "0") return undefined;
+  if (binding !== undefined) return binding ?? undefined;
+  binding = null;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/codecs/ (workspace source) or dist/ (built package)
+  for (const dir of [path.resolve(here, "../../build/Release"), path.resolve(here, "../build/Release")]) {
+    const file = path.join(dir, "osfm_jpeg.node");
+    if (!existsSync(file)) continue;
+    try {
+      binding = createRequire(import.meta.url)(file) as NativeJpegBinding;
+      break;
+    } catch {
+      // a binary built for another Node or libjpeg: keep looking, then fall back to sharp
+    }
+  }
+  return binding ?? undefined;
+}
+
+/** True when JPEG tiles are decoded by the native libjpeg-turbo addon rather than by sharp. */
+export function nativeJpegActive(): boolean {
+  return loadBinding() !== undefined;
+}
+
+/**
+ * Decodes `window` (whole image when omitted; clipped to the image) of a TIFF JPEG tile with the native
+ * addon on a libuv thread: `tables` are the TIFF JPEGTables, `rgb` says the components are R, G, B
+ * (photometric RGB) rather than YCbCr, `channels` 4 gives RGBA with alpha 255. Only the tile's iMCU
+ * columns and rows the window needs are transformed. Rejects with a plain Error (libjpeg's message) on
+ * corrupt data; one whose message starts with "unsupported" means sharp should be used instead.
+ */
+export function decodeJpegNative(
+  tile: Uint8Array, tables: Uint8Array | undefined, rgb: boolean, channels: 3 | 4,
+  window: PixelRect | undefined, maxPixels: number,
+): Promise<NativeJpegPixels> {
+  const b = loadBinding();
+  if (b === undefined) return Promise.reject(new Error("unsupported: the native JPEG decoder is not built"));
+  const { x = 0, y = 0, width = 0, height = 0 } = window ?? {};
+  return b.decode(tile, tables ?? null, rgb, channels, x, y, width, height, maxPixels);
+}
+
+/** True for a native decode failure that means "use sharp" rather than "the data is bad". */
+export function isUnsupportedByNative(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith("unsupported");
+}

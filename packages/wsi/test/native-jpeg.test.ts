@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { decodeJpegNative, nativeJpegActive } from "../src/codecs/native-jpeg";
+import { tiledLevel } from "../src/formats/tiff-sources";
+import { openSlide, WsiError } from "../src/index";
+import { FileSource } from "../src/io/file-source";
+import { readTiff } from "../src/tiff/ifd";
+import { TiffImage } from "../src/tiff/image";
+import { fixture, haveFixtures } from "./fixtures";
+import { splitJpegTables } from "./helpers/jpeg-split";
+import { jpegOf } from "./helpers/pyramid";
+import { basicTags, buildTiff, cutTiles, type ImageSpec, testPicture } from "./helpers/tiff-builder";
+import { haveOpenSlide, openslideDump, type RegionTuple, randomRegions, worstRegionDiff } from "./openslide";
+
+const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-native-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const native = process.env.OSFM_WSI_NATIVE !== "0";
+
+/** One-level YCbCr JPEG TIFF, 520 × 390 in 128² tiles (edge tiles), tables in JPEGTables unless `dropTables`. */
+async function jpegTiff(file: string, subsampling: "4:2:0" | "4:4:4", dropTables = false): Promise<void> {
+  const tiles = cutTiles(testPicture(520, 390), 520, 390, 3, 128, 128);
+  const split = (await Promise.all(tiles.map((t) => jpegOf(t, 128, 128, 80, subsampling)))).map(splitJpegTables);
+  const image: ImageSpec = {
+    tiled: true,
+    chunks: split.map((s) => s.abbreviated),
+    tags: [
+      ...basicTags({ width: 520, height: 390, compression: 7, photometric: 6, tile: [128, 128] }),
+      { tag: 530, type: "short", value: subsampling === "4:2:0" ? [2, 2] : [1, 1] },
+      ...(dropTables ? [] : [{ tag: 347, type: "undefined" as const, value: (split[0] as { tables: Uint8Array }).tables }]),
+    ],
+  };
+  writeFileSync(file, buildTiff([image]));
+}
+
+/** Crops `w × h` at (`x`, `y`) out of an interleaved `width`-wide raster of `ch` channels. */
+function crop(data: Uint8Array, width: number, ch: number, x: number, y: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h * ch);
+  for (let r = 0; r < h; r++) out.set(data.subarray(((y + r) * width + x) * ch, ((y + r) * width + x + w) * ch), r * w * ch);
+  return out;
+}
+
+describe.skipIf(!native)("native libjpeg-turbo JPEG decoder", () => {
+  it("is built and active in this environment (OSFM_WSI_NATIVE=0 turns it off)", () => {
+    expect(nativeJpegActive()).toBe(true);
+    process.env.OSFM_WSI_NATIVE = "0";
+    try {
+      expect(nativeJpegActive()).toBe(false);
+    } finally {
+      delete process.env.OSFM_WSI_NATIVE;
+    }
+  });
+
+  for (const subsampling of ["4:2:0", "4:4:4"] as const) {
+    it(`a window of an abbreviated ${subsampling} stream + JPEGTables equals the same pixels of a whole decode (RGB and RGBA)`, async () => {
+      const { tables, abbreviated } = splitJpegTables(await jpegOf(testPicture(256, 256, 3, 4), 256, 256, 80, subsampling));
+      for (const channels of [3, 4] as const) {
+        const whole = await decodeJpegNative(abbreviated, tables, false, channels, undefined, 1 << 20);
+        expect([whole.width, whole.height, whole.channels, whole.data.length]).toEqual([256, 256, channels, 256 * 256 * channels]);
+        if (channels === 4) for (let i = 3; i < whole.data.length; i += 4) expect(whole.data[i]).toBe(255);
+        // windows on and off iMCU boundaries, at the edges, and one pixel
+        for (const [x, y, w, h] of [[37, 53, 150, 120], [16, 16, 96, 96], [0, 129, 256, 127], [200, 7, 56, 249], [100, 100, 1, 1], [255, 255, 1, 1]] as const) {
+          const win = await decodeJpegNative(abbreviated, tables, false, channels, { x, y, width: w, height: h }, 1 << 20);
+          expect([win.width, win.height]).toEqual([w, h]);
+          expect(Buffer.from(win.data).equals(Buffer.from(crop(whole.data, 256, channels, x, y, w, h))), `${subsampling} ${channels} ch window ${x},${y} ${w}x${h}`).toBe(true);
+        }
+        // a window reaching beyond the image is clipped to it
+        const clipped = await decodeJpegNative(abbreviated, tables, false, channels, { x: 250, y: 240, width: 100, height: 100 }, 1 << 20);
+        expect([clipped.width, clipped.height]).toEqual([6, 16]);
+      }
+    });
+  }
+
+  it("rejects corrupt streams with libjpeg's message, never crashing the process", async () => {
+    const { tables, abbreviated } = splitJpegTables(await jpegOf(testPicture(64, 64), 64, 64, 80, "4:2:0"));
+    const cases: [Uint8Array, Uint8Array | undefined, RegExp][] = [
+      [abbreviated, undefined, /Huffman table|quantization table/i], // tables missing
+      [abbreviated.subarray(0, 30), tables, /^libjpeg: ./], // header cut short
+      [Uint8Array.from([0xff, 0xd8, 0x12, 0x34, 0x56]), undefined, /^libjpeg: ./],
+      [new Uint8Array(0), undefined, /^libjpeg: ./],
+    ];
+    for (const [tile, t, message] of cases) await expect(decodeJpegNative(tile, t, false, 4, undefined, 1 << 20)).rejects.toThrow(message);
+    // a SOF larger than the caller allows is refused before any pixel is allocated
+    await expect(decodeJpegNative(abbreviated, tables, false, 4, undefined, 1000)).rejects.toThrow(/larger than/);
+  });
+
+  it("a slide whose JPEG tiles cannot be decoded rejects readRegion with a WsiError naming the file and tile", async () => {
+    const file = path.join(dir, "no-tables.tiff");
+    await jpegTiff(file, "4:2:0", true);
+    const slide = await openSlide(file);
+    // a window (part of one tile) and whole tiles
+    for (const [x, y, width, height] of [[10, 10, 50, 40], [0, 0, 256, 256]] as const) {
+      const err = await slide.readRegion({ x, y, level: 0, width, height }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(WsiError);
+      expect(err).toMatchObject({ code: "DECODE_FAILED", path: file });
+      expect((err as Error).message).toMatch(/tile \d+ of IFD/);
+    }
+    await slide.close();
+  });
+});
+
+describe.skipIf(!native || !haveOpenSlide())("native decoder against OpenSlide", () => {
+  /** Random level-0 224² reads (decoded as windows of tiles), edge-overlapping ones and the issue's tolerance. */
+  async function checkAgainstOpenSlide(file: string, width: number, height: number): Promise<void> {
+    const source = await FileSource.open(file);
+    try {
+      const tiff = await readTiff(source);
+      // the region reader decodes windows of these tiles, not whole tiles
+      expect(tiledLevel(new TiffImage(tiff, tiff.ifds[0] as (typeof tiff.ifds)[number])).readTileWindow).toBeDefined();
+    } finally {
+      await source.close();
+    }
+    const slide = await openSlide(file);
+    const regions: RegionTuple[] = [
+      ...randomRegions(slide.levels.slice(0, 1), 30, 99, 224),
+      [width - 100, height - 60, 0, 224, 224], [-50, -70, 0, 224, 224], [width - 5, 17, 0, 30, 40], [13, height - 1, 0, 224, 3],
+    ];
+    const ref = openslideDump(file, { regions });
+    expect(ref.open_error).toBeUndefined();
+    const { worstMean, worstMax } = await worstRegionDiff(slide, regions, ref.regions);
+    expect(worstMean).toBeLessThanOrEqual(1.0);
+    expect(worstMax).toBeLessThanOrEqual(16);
+    // read again: tiles read twice are now decoded whole and cached; same answer
+    const again = await worstRegionDiff(slide, regions, ref.regions);
+    expect(again).toEqual({ worstMean, worstMax });
+    await slide.close();
+  }
+
+  it.skipIf(!haveFixtures)("Aperio photometric-RGB JPEG tiles (CMU-1-Small-Region): random and edge-overlapping 224² regions", async () => {
+    await checkAgainstOpenSlide(fixture("aperio_CMU-1-Small-Region.svs"), 2220, 2967);
+  });
+
+  for (const subsampling of ["4:2:0", "4:4:4"] as const) {
+    it(`YCbCr ${subsampling} JPEG tiles with JPEGTables: random and edge-overlapping regions`, async () => {
+      const file = path.join(dir, `ycbcr-${subsampling.replaceAll(":", "")}.tiff`);
+      await jpegTiff(file, subsampling);
+      await checkAgainstOpenSlide(file, 520, 390);
+    });
+  }
+});
