@@ -53,6 +53,27 @@ const gemmRule: GradRule = (n, [gy], need) => {
   return [ga, gb, gc];
 };
 
+/**
+ * Ungrouped, unpadded, undilated Conv whose stride equals its kernel (ConvNeXt stem and downsampling):
+ * non-overlapping patches. The caller also asks for patches of ≥ 64 elements: for the 3·4·4 stem the
+ * GEMM plus its transposes measured slower than the general form (13 vs 7 ms at 16 tiles of 224 px).
+ */
+function isPatchify(groups: number, strides: readonly number[], pads: readonly number[], dil: readonly number[], kh: number, kw: number, h: number, w: number): boolean {
+  return groups === 1 && strides[0] === kh && strides[1] === kw && pads.every((p) => p === 0) && dil.every((d) => d === 1) && h % kh === 0 && w % kw === 0;
+}
+
+/**
+ * Weight gradient of a patchify Conv as one GEMM: dw[o, (i, a, b)] = Σ_{n, y, x} gy[n, o, y, x] · x[n, i, y·kh + a, x·kw + b].
+ * onnxruntime runs the general rule's form (a grouped Conv whose kernel is gy) as im2col plus one-row
+ * GEMMs, ≈ 4× slower here. x: [N, ci, Ho·kh, Wo·kw], gy: [N, cout, Ho, Wo] → [cout, ci, kh, kw].
+ */
+function patchifyWeightGrad(x: Tensor, gy: Tensor, [cout, ci, kh, kw]: readonly [number, number, number, number]): Tensor {
+  const [n, , ho, wo] = gy.shape as number[] as [number, number, number, number];
+  const patches = reshape(transpose(reshape(x, [n, ci, ho, kh, wo, kw]), [0, 2, 4, 1, 3, 5]), [n * ho * wo, ci * kh * kw]);
+  const gyRows = reshape(transpose(gy, [1, 0, 2, 3]), [cout, n * ho * wo]);
+  return reshape(matmul(gyRows, patches), [cout, ci, kh, kw]);
+}
+
 const convRule: GradRule = (n, [gy], need) => {
   const [x, w, b] = [inp(n, 0), inp(n, 1), n.inputs[2] ?? null];
   if (!gy) return [null, null, null];
@@ -81,7 +102,8 @@ const convRule: GradRule = (n, [gy], need) => {
     })[0] as Tensor;
   }
   let gw: Tensor | null = null;
-  if (need[1]) {
+  if (need[1] && isPatchify(groups, strides, pads, dil, kh, kw, H, W) && ci * kh * kw >= 64) gw = patchifyWeightGrad(x, gy, [cout, ci, kh, kw]);
+  else if (need[1]) {
     // batch·groups become conv groups; per-group input channels become the batch
     const co = cout / groups;
     const xs = reshape(transpose(reshape(x, [N, groups, ci, H, W]), [2, 0, 1, 3, 4]), [ci, N * groups, H, W]);

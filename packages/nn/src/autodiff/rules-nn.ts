@@ -3,6 +3,7 @@ import { add, cast, div, exp, mul, sqrt, sub } from "../ops/elementwise.js";
 import { conv2d } from "../ops/nn-ops.js";
 import { reduceMean, reduceSum } from "../ops/reduce.js";
 import { gather, reshape } from "../ops/shape-ops.js";
+import { depthwiseWeightGrad } from "./depthwise-weight-grad.js";
 import { attrInt, attrInts, constValues, type GradRule, inp, out } from "./helpers.js";
 import { linalgRules } from "./rules-linalg.js";
 
@@ -84,8 +85,8 @@ function flipKernel(w: Tensor, kh: number, kw: number): Tensor {
 /**
  * Conv. Depthwise, stride 1, dilation 1 (ConvNeXt's 7×7): the input gradient is the same depthwise
  * Conv of gy with the kernel flipped and padding k−1−p, which onnxruntime's CPU Conv runs several
- * times faster than the grouped ConvTranspose of the general rule. Everything else (and the weight
- * and bias gradients) uses the general rule.
+ * times faster than the grouped ConvTranspose of the general rule; the weight gradient is one batched
+ * GEMM per channel ({@link depthwiseWeightGrad}). Everything else (and the bias gradient) uses the general rule.
  */
 const convRule: GradRule = (n, gys, need) => {
   const [x, w] = [inp(n, 0), inp(n, 1)];
@@ -97,10 +98,12 @@ const convRule: GradRule = (n, gys, need) => {
   const [ph, pw] = [kh - 1 - (pads[0] as number), kw - 1 - (pads[1] as number)];
   const depthwise = ci === 1 && cout === groups && x.shape[1] === groups && unit(attrInts(n, "strides", [1, 1])) && unit(attrInts(n, "dilations", [1, 1]));
   const symmetric = pads[0] === pads[2] && pads[1] === pads[3] && ph >= 0 && pw >= 0;
-  if (!gy || !need[0] || !depthwise || !symmetric) return generalConvRule(n, gys, need);
-  const [, gw, gb] = generalConvRule(n, gys, [false, need[1] ?? false, need[2] ?? false]);
-  const gx = conv2d(gy, flipKernel(w, kh, kw), null, { padding: [ph, pw], groups });
-  return [gx, gw ?? null, gb ?? null];
+  const staticShapes = [...x.shape, ...(gy?.shape ?? [])].every((d) => typeof d === "number");
+  if (!gy || !depthwise || !symmetric || !staticShapes) return generalConvRule(n, gys, need);
+  const [, , gb] = generalConvRule(n, gys, [false, false, need[2] ?? false]);
+  const gx = need[0] ? conv2d(gy, flipKernel(w, kh, kw), null, { padding: [ph, pw], groups }) : null;
+  const gw = need[1] ? depthwiseWeightGrad(x, gy, kh, kw, pads[0] as number, pads[1] as number) : null;
+  return [gx, gw, gb ?? null];
 };
 
 /** Gradient rules of Softmax, LogSoftmax, LayerNormalization, Dropout and Conv (its depthwise fast path; replaces the general entry). */
