@@ -1,7 +1,9 @@
 /*
  * osfm_jpeg: decodes (a window of) one JPEG tile with the system libjpeg-turbo on the libuv
  * threadpool. decode(tile, tables, rgbPhotometric, channels, x, y, width, height, maxPixels)
- * returns a Promise of { data: Uint8Array, width, height, channels }.
+ * returns a Promise of { data: Uint8Array, width, height, channels }; with three more arguments
+ * (dest: Uint8Array, destOffset, destStride in bytes) the RGBA window is written into dest instead
+ * (data is then null; dest is kept alive until the promise settles).
  *  - tables: the TIFF JPEGTables stream (abbreviated tables-only JPEG) or null;
  *  - rgbPhotometric: the components are R, G, B (TIFF photometric RGB): no colour conversion;
  *  - channels: 3 (RGB) or 4 (RGBA, alpha 255), written by libjpeg directly;
@@ -35,6 +37,10 @@ typedef struct {
   int channels;
   unsigned int x, y, width, height;
   double max_pixels;
+  /* optional destination: rows written at dest + dest_offset, dest_stride bytes apart (RGBA only) */
+  unsigned char *dest;
+  size_t dest_offset, dest_stride;
+  napi_ref dest_ref;
   /* results */
   unsigned char *out;
   unsigned int out_width, out_height;
@@ -135,8 +141,9 @@ static void execute_decode(napi_env env, void *data) {
     }
   }
   const size_t stride = (size_t)cinfo.output_width * ch;
-  const size_t out_stride = (size_t)w * ch;
-  job->out = (unsigned char *)malloc(out_stride * h > 0 ? out_stride * h : 1);
+  const size_t out_stride = job->dest != NULL ? job->dest_stride : (size_t)w * ch;
+  unsigned char *const target = job->dest != NULL ? job->dest + job->dest_offset : NULL;
+  job->out = (unsigned char *)malloc(job->dest != NULL || out_stride * h == 0 ? 1 : out_stride * h);
   row = (unsigned char *)malloc(stride);
   if (job->out == NULL || row == NULL) {
     snprintf(job->error, sizeof job->error, "out of memory for a %ux%u window", w, h);
@@ -157,7 +164,7 @@ static void execute_decode(napi_env env, void *data) {
       jpeg_destroy_decompress(&cinfo);
       return;
     }
-    memcpy(job->out + (size_t)r * out_stride, row + from, out_stride);
+    memcpy((target != NULL ? target : job->out) + (size_t)r * out_stride, row + from, (size_t)w * ch);
   }
   free(row);
   row = NULL;
@@ -184,17 +191,21 @@ static void complete_decode(napi_env env, napi_status status, void *data) {
     napi_create_error(env, NULL, message, &error);
     napi_reject_deferred(env, job->deferred, error);
   } else {
-    size_t length = (size_t)job->out_width * job->out_height * job->channels;
+    size_t length = job->dest != NULL ? 0 : (size_t)job->out_width * job->out_height * job->channels;
     napi_value buffer, array, value;
-    if (napi_create_external_arraybuffer(env, job->out, length, free_pixels, NULL, &buffer) != napi_ok) {
-      /* runtimes without external buffers: copy */
-      void *copy;
-      napi_create_arraybuffer(env, length, &copy, &buffer);
-      memcpy(copy, job->out, length);
-      free(job->out);
+    if (job->dest != NULL) {
+      napi_get_null(env, &array);
+    } else {
+      if (napi_create_external_arraybuffer(env, job->out, length, free_pixels, NULL, &buffer) != napi_ok) {
+        /* runtimes without external buffers: copy */
+        void *copy;
+        napi_create_arraybuffer(env, length, &copy, &buffer);
+        memcpy(copy, job->out, length);
+        free(job->out);
+      }
+      job->out = NULL; /* owned by the ArrayBuffer (or freed) */
+      napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array);
     }
-    job->out = NULL;
-    napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array);
     napi_create_object(env, &result);
     napi_set_named_property(env, result, "data", array);
     napi_create_uint32(env, job->out_width, &value);
@@ -206,6 +217,7 @@ static void complete_decode(napi_env env, napi_status status, void *data) {
     napi_resolve_deferred(env, job->deferred, result);
   }
   napi_delete_async_work(env, job->work);
+  if (job->dest_ref != NULL) napi_delete_reference(env, job->dest_ref);
   free(job->out);
   free(job->tile);
   free(job->tables);
@@ -236,8 +248,8 @@ static napi_value throw_type_error(napi_env env, const char *message) {
 }
 
 static napi_value decode(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
+  size_t argc = 12;
+  napi_value argv[12];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < 9) return throw_type_error(env, "decode(tile, tables, rgbPhotometric, channels, x, y, width, height, maxPixels) takes 9 arguments");
   DecodeJob *job = (DecodeJob *)calloc(1, sizeof(DecodeJob));
@@ -265,6 +277,32 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   napi_get_value_uint32(env, argv[7], &job->height);
   job->max_pixels = 0;
   napi_get_value_double(env, argv[8], &job->max_pixels);
+  if (argc >= 12) {
+    /* decode into dest (a Uint8Array kept alive until the job completes) */
+    bool is_typed = false;
+    napi_is_typedarray(env, argv[9], &is_typed);
+    napi_typedarray_type type;
+    size_t count = 0, offset = 0;
+    void *data = NULL;
+    napi_value arraybuffer;
+    uint32_t dest_offset = 0, dest_stride = 0;
+    napi_get_value_uint32(env, argv[10], &dest_offset);
+    napi_get_value_uint32(env, argv[11], &dest_stride);
+    int ok = is_typed && napi_get_typedarray_info(env, argv[9], &type, &count, &data, &arraybuffer, &offset) == napi_ok && type == napi_uint8_array;
+    /* every row the window may write must lie inside dest */
+    ok = ok && job->channels == 4 && job->width > 0 && job->height > 0 && dest_stride >= (size_t)job->width * 4
+      && (size_t)dest_offset + (size_t)(job->height - 1) * dest_stride + (size_t)job->width * 4 <= count;
+    if (!ok) {
+      free(job->tile);
+      free(job->tables);
+      free(job);
+      return throw_type_error(env, "dest must be a Uint8Array holding every RGBA row of the window at destOffset, destStride bytes apart");
+    }
+    job->dest = (unsigned char *)data;
+    job->dest_offset = dest_offset;
+    job->dest_stride = dest_stride;
+    napi_create_reference(env, argv[9], 1, &job->dest_ref);
+  }
   napi_value promise, name;
   napi_create_promise(env, &job->deferred, &promise);
   napi_create_string_utf8(env, "osfm_jpeg_decode", NAPI_AUTO_LENGTH, &name);

@@ -51,4 +51,20 @@ describe("TileCache", () => {
     for (const k of ["b", "c", "d"]) await cache.get(k, load);
     expect(loads).toBe(3);
   });
+
+  it("lookup returns a cached value or an in-flight load without starting one, and marks it recently used", async () => {
+    const cache = new TileCache(2000);
+    expect(cache.lookup("a")).toBeUndefined();
+    let release: (v: Uint8Array) => void = () => undefined;
+    const inflight = cache.get("a", () => new Promise<Uint8Array>((r) => { release = r; }));
+    const pending = cache.lookup("a");
+    expect(pending).toBeInstanceOf(Promise);
+    release(new Uint8Array(1000));
+    expect(await pending).toBe(await inflight);
+    await cache.get("b", async () => new Uint8Array(1000));
+    expect(cache.lookup("a")).toBe(await inflight); // "a" is now the most recent: "b" goes first
+    await cache.get("c", async () => new Uint8Array(1000));
+    expect(cache.lookup("b")).toBeUndefined();
+    expect(cache.lookup("a")).toBeInstanceOf(Uint8Array);
+  });
 });

@@ -17,6 +17,7 @@ interface NativeJpegBinding {
   decode(
     tile: Uint8Array, tables: Uint8Array | null, rgbPhotometric: boolean, channels: 3 | 4,
     x: number, y: number, width: number, height: number, maxPixels: number,
+    dest?: Uint8Array, destOffset?: number, destStride?: number,
   ): Promise<NativeJpegPixels>;
 }
 
@@ -66,6 +67,21 @@ export function decodeJpegNative(
   if (b === undefined) return Promise.reject(new Error("unsupported: the native JPEG decoder is not built"));
   const { x = 0, y = 0, width = 0, height = 0 } = window ?? {};
   return b.decode(tile, tables ?? null, rgb, channels, x, y, width, height, maxPixels);
+}
+
+/**
+ * Like {@link decodeJpegNative} with `channels` 4, but the RGBA window is written into `dest` (rows
+ * `destStride` bytes apart from `destOffset`) instead of a new buffer; resolves with its size (smaller
+ * than `window` when it reaches beyond the JPEG; pixels not written are left as they were).
+ */
+export async function decodeJpegNativeInto(
+  tile: Uint8Array, tables: Uint8Array | undefined, rgb: boolean, window: PixelRect, maxPixels: number,
+  dest: Uint8Array, destOffset: number, destStride: number,
+): Promise<{ width: number; height: number }> {
+  const b = loadBinding();
+  if (b === undefined) throw new Error("unsupported: the native JPEG decoder is not built");
+  const { width, height } = await b.decode(tile, tables ?? null, rgb, 4, window.x, window.y, window.width, window.height, maxPixels, dest, destOffset, destStride);
+  return { width, height };
 }
 
 /** True for a native decode failure that means "use sharp" rather than "the data is bad". */

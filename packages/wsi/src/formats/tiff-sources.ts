@@ -2,8 +2,8 @@ import { WsiError } from "../errors";
 import type { TiffImage } from "../tiff/image";
 import { expandRgb } from "../tiff/to-rgba";
 import type { RgbaImage } from "../types";
-import { canDecodeJpegWindows, readJpegTileWindow } from "../tiff/jpeg-window";
-import type { AssociatedSource, PixelRect, TileReadOptions, TileSource, TileWindow } from "./types";
+import { canDecodeJpegWindows, readJpegTileWindows } from "../tiff/jpeg-window";
+import type { AssociatedSource, TileReadOptions, TileSource } from "./types";
 
 /**
  * A pyramid level backed by a tiled TIFF image. `size` overrides the level size when the stored image
@@ -25,24 +25,8 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
       const tiles = await image.readTiles(indices, options);
       return tiles.map((tile, k) => (tile === undefined ? undefined : clipTile(tile, image, indices[k] as number, size)));
     },
-    readTileWindow: canDecodeJpegWindows(image) ? (index, rect) => readVisibleWindow(image, index, rect, size) : undefined,
+    readTileWindows: canDecodeJpegWindows(image) ? (indices, targets) => readJpegTileWindows(image, indices, targets, size) : undefined,
   };
-}
-
-/** Decodes the part of `rect` that lies inside the level (`size`); pixels beyond it read as transparent. */
-async function readVisibleWindow(image: TiffImage, index: number, rect: PixelRect, size: { width: number; height: number }): Promise<TileWindow | undefined> {
-  const { tileWidth: tw, tileHeight: th } = image;
-  const vw = Math.max(0, Math.min(tw, size.width - (index % image.tilesAcross) * tw));
-  const vh = Math.max(0, Math.min(th, size.height - Math.floor(index / image.tilesAcross) * th));
-  const x = Math.max(0, rect.x);
-  const y = Math.max(0, rect.y);
-  const width = Math.min(rect.x + rect.width, vw) - x;
-  const height = Math.min(rect.y + rect.height, vh) - y;
-  if (width <= 0 || height <= 0) return undefined;
-  const win = await readJpegTileWindow(image, index, { x, y, width, height });
-  // a tile decoded whole (fallback) is clipped like any whole tile
-  if (win !== undefined && win.width === tw && win.height === th) clipTile(win.data, image, index, size);
-  return win;
 }
 
 /**

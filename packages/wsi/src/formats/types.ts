@@ -24,11 +24,12 @@ export interface TileSource {
   /** Optional: several tiles at once (e.g. JPEG tiles decoded in one call); same pixels as readTile. */
   readTiles?(indices: number[], options?: TileReadOptions): Promise<(Uint8Array | undefined)[]>;
   /**
-   * Optional: decodes only `rect` of tile `index` (JPEG tiles with the native decoder: a region that
-   * covers part of a tile costs part of a decode). Same pixels as the rect of readTile; pixels of the
-   * rect the result does not cover are transparent.
+   * Optional: decodes only `targets[k].rect` of each tile `indices[k]` (JPEG tiles with the native
+   * decoder: a region that covers part of a tile costs part of a decode), straight into the region
+   * buffer it names. Resolves per tile: true when painted (pixels of the rect beyond the level or the
+   * tile's data are left untouched), false when the file has no data for the tile.
    */
-  readTileWindow?(index: number, rect: PixelRect, options?: TileReadOptions): Promise<TileWindow | undefined>;
+  readTileWindows?(indices: number[], targets: WindowTarget[]): Promise<boolean>[];
 }
 
 /** A rectangle in pixels of one tile or image. */
@@ -40,12 +41,15 @@ export interface PixelRect {
 }
 
 /**
- * A decoded part of one tile: `width × height` pixels whose top-left is (`x`, `y`) in the tile, RGBA
- * (`channels` 4) or opaque RGB (3), `width × height × channels` bytes.
+ * Where a decoded window of a tile goes: `rect` (tile pixels) is written as RGBA into `dest`, a raster
+ * `destWidth` pixels wide, with its top-left pixel at (`destX`, `destY`).
  */
-export interface TileWindow extends PixelRect {
-  channels: 3 | 4;
-  data: Uint8Array;
+export interface WindowTarget {
+  rect: PixelRect;
+  dest: Uint8Array;
+  destWidth: number;
+  destX: number;
+  destY: number;
 }
 
 /** An associated image (label, macro, thumbnail): its size and a reader. */

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { WsiError } from "../errors";
 import type { FileSource } from "../io/file-source";
-import type { PixelRect, SlideLayout, TileSource, TileWindow } from "../formats/types";
+import type { SlideLayout, TileSource, WindowTarget } from "../formats/types";
 import { formatG17, formatShortest } from "../formats/format-number";
 import type { LevelInfo, Mpp, OpenSlideOptions, RegionRequest, RgbaImage, Slide, Vendor } from "../types";
 import { DecodePool } from "../worker-pool";
@@ -28,8 +28,9 @@ export class LayoutSlide implements Slide {
   readonly associatedImageNames: readonly string[];
   private readonly layout: SlideLayout;
   private readonly source: FileSource;
-  /** Whole decoded tiles (`level/index`) and decoded windows of tiles (`level/index/window`). */
-  private readonly cache: TileCache<Uint8Array | CachedWindow>;
+  private readonly cache: TileCache;
+  /** Tiles (`level/index`) of which only a part was decoded (for regions that covered only that part), and how many times. */
+  private readonly readInPart = new Map<string, number>();
   private readonly pool: DecodePool | undefined;
   private readonly readAhead = new ReadAhead();
   private readonly readAheadTiles: number;
@@ -47,7 +48,7 @@ export class LayoutSlide implements Slide {
     this.vendor = layout.vendor;
     this.mpp = layout.mpp;
     this.objectivePower = layout.objectivePower;
-    this.cache = new TileCache<Uint8Array | CachedWindow>(cacheBytes);
+    this.cache = new TileCache(cacheBytes);
     const l0 = layout.levels[0];
     if (l0 === undefined) throw new WsiError("CORRUPT", this.path, "slide has no pyramid level");
     this.levels = layout.levels.map((l) => ({
@@ -97,32 +98,29 @@ export class LayoutSlide implements Slide {
     if (![x, y, width, height].every(Number.isSafeInteger) || width < 0 || height < 0 || width * height > MAX_REGION_PIXELS) {
       throw new WsiError("BAD_REQUEST", this.path, `region x=${x} y=${y} ${width}x${height} must be integers with 0 ≤ size and at most ${MAX_REGION_PIXELS} pixels`);
     }
-    const fetch = (indices: number[], windows?: PixelRect[]) => this.fetchTiles(level, source, indices, signal, windows);
+    const fetch = (indices: number[], targets?: WindowTarget[]) => this.fetchTiles(level, source, indices, signal, targets);
     const data = await readRegionPixels(source, info.downsample, fetch, x, y, width, height);
     this.check(signal);
     return { width, height, data };
   }
 
-  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal, windows?: PixelRect[]): Promise<Uint8Array | TileWindow | undefined>[] {
+  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[]): Promise<Uint8Array | "painted" | undefined>[] {
     try {
       this.check(signal);
     } catch (err) {
       return indices.map(() => Promise.reject(err));
     }
-    const out: Promise<Uint8Array | TileWindow | undefined>[] = new Array(indices.length);
-    // tiles decoded whole (cached or in flight, most of the tile wanted, or no window decoding)
+    const out: Promise<Uint8Array | "painted" | undefined>[] = new Array(indices.length);
     const whole: number[] = [];
-    indices.forEach((index, k) => {
-      const rect = windows?.[k];
-      const readWindow = source.readTileWindow;
-      if (rect === undefined || readWindow === undefined || this.cache.lookup(`${level}/${index}`) !== undefined
-        || rect.width * rect.height >= WHOLE_TILE_FRACTION * source.tileWidth * source.tileHeight) {
-        whole.push(k);
-        return;
-      }
-      const shared = this.fetchWindow(level, source, index, rect, readWindow);
-      out[k] = signal === undefined ? shared : raceAbort(shared, signal, this.path);
-    });
+    const windows: number[] = [];
+    indices.forEach((index, k) => (this.decodeWindow(level, source, index, targets?.[k]) ? windows : whole).push(k));
+    if (windows.length > 0) {
+      const readWindows = source.readTileWindows as NonNullable<TileSource["readTileWindows"]>;
+      readWindows(windows.map((k) => indices[k] as number), windows.map((k) => targets?.[k] as WindowTarget)).forEach((painted, j) => {
+        const p = painted.then((ok) => (ok ? "painted" as const : undefined));
+        out[windows[j] as number] = signal === undefined ? p : raceAbort(p, signal, this.path);
+      });
+    }
     if (whole.length > 0) {
       const wanted = whole.map((k) => indices[k] as number);
       const load = async (positions: number[]): Promise<(Uint8Array | null)[]> => {
@@ -133,7 +131,7 @@ export class LayoutSlide implements Slide {
       this.cache.getMany(wanted.map((i) => `${level}/${i}`), load).forEach((shared, j) => {
         out[whole[j] as number] = (async () => {
           const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
-          return (tile as Uint8Array | null) ?? undefined;
+          return tile ?? undefined;
         })();
       });
     }
@@ -142,29 +140,25 @@ export class LayoutSlide implements Slide {
   }
 
   /**
-   * Decodes `rect` of tile `index` alone and caches it under its own key, apart from whole tiles. A
-   * tile read again for a part its cached window does not cover is then decoded whole (a tile read
-   * twice is likely read again), and its window dropped.
+   * Whether to decode only the part of a tile a region covers, straight into the region (not cached),
+   * rather than the whole tile (cached). Whole: when the tile is cached or being decoded, when most of
+   * it is wanted, and when the tile was read in part twice before (a tile read three times is likely
+   * read again: this is what keeps small slides read at random positions in the cache; decoding a tile
+   * whole costs about 1.7 partial decodes).
    */
-  private async fetchWindow(level: number, source: TileSource, index: number, rect: PixelRect, readWindow: NonNullable<TileSource["readTileWindow"]>): Promise<TileWindow | undefined> {
-    const key = `${level}/${index}/window`;
-    const prior = this.cache.lookup(key);
-    if (prior === undefined) {
-      const win = await this.cache.get(key, async () => {
-        const w = await readWindow(index, rect);
-        // nothing to paint (a missing tile, or a rect beyond the level): an empty window, so that a later
-        // read of another rect of the tile is not answered with it (64 bytes keep the cache's bound)
-        if (w === undefined) return { x: rect.x, y: rect.y, width: 0, height: 0, channels: 4, data: new Uint8Array(64), covers: rect };
-        return { ...w, covers: rect };
-      });
-      return (win as CachedWindow | null) ?? undefined;
+  private decodeWindow(level: number, source: TileSource, index: number, target: WindowTarget | undefined): boolean {
+    if (target === undefined || source.readTileWindows === undefined) return false;
+    const key = `${level}/${index}`;
+    if (this.cache.lookup(key) !== undefined) return false;
+    if (target.rect.width * target.rect.height >= WHOLE_TILE_FRACTION * source.tileWidth * source.tileHeight) return false;
+    const times = this.readInPart.get(key) ?? 0;
+    if (times >= PARTIAL_READS_BEFORE_WHOLE) {
+      this.readInPart.delete(key);
+      return false;
     }
-    const win = (await prior) as CachedWindow | null;
-    if (win !== null && containsRect(win.covers, rect)) return win;
-    this.cache.delete(key);
-    const [tile] = this.cache.getMany([`${level}/${index}`], async () => [(await this.loadTiles(source, [index]))[0] ?? null]);
-    const whole = (await tile) as Uint8Array | null;
-    return whole === null ? undefined : { x: 0, y: 0, width: source.tileWidth, height: source.tileHeight, channels: whole.length === source.tileWidth * source.tileHeight * 3 ? 3 : 4, data: whole };
+    if (this.readInPart.size >= MAX_READ_IN_PART) this.readInPart.clear(); // bounded: only recent reads matter
+    this.readInPart.set(key, times + 1);
+    return true;
   }
 
   /** Decodes tiles of one level, several per call when the source can. */
@@ -236,6 +230,7 @@ export class LayoutSlide implements Slide {
     if (this.closed) return;
     this.closed = true;
     this.readAhead.clear();
+    this.readInPart.clear();
     // let read-ahead decodes finish before the file and the workers go away
     await Promise.all(this.prefetching);
     this.cache.clear();
@@ -248,15 +243,12 @@ export class LayoutSlide implements Slide {
   }
 }
 
-/** A cached window of a tile, with the rectangle it was decoded for (`covers`; the window may be clipped). */
-type CachedWindow = TileWindow & { covers: PixelRect };
-
 /** A tile at least this much of which a region covers is decoded whole (and cached for its neighbours). */
 const WHOLE_TILE_FRACTION = 0.75;
-
-function containsRect(outer: PixelRect, inner: PixelRect): boolean {
-  return outer.x <= inner.x && outer.y <= inner.y && outer.x + outer.width >= inner.x + inner.width && outer.y + outer.height >= inner.y + inner.height;
-}
+/** Partial decodes of a tile after which the next read decodes it whole. */
+const PARTIAL_READS_BEFORE_WHOLE = 2;
+/** Tiles remembered as read in part. */
+const MAX_READ_IN_PART = 65536;
 
 /** Resolves like `p`, or rejects with `ABORTED` as soon as `signal` aborts. */
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal, path: string): Promise<T> {

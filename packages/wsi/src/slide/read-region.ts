@@ -1,14 +1,15 @@
-import type { PixelRect, TileSource, TileWindow } from "../formats/types";
+import type { PixelRect, TileSource, WindowTarget } from "../formats/types";
 import { expandRgb, rgbToRgba } from "../tiff/to-rgba";
 import { paintTileFiltered, premultiply, unpremultiply } from "./paint";
 
 /**
  * Starts fetching decoded RGBA tiles of the level (through the cache); one promise per index,
  * resolving to undefined for a missing tile. Fetching several at once lets JPEG tiles share a decode.
- * With `windows` (the part of each tile the region covers), a tile may come back as a {@link TileWindow}
- * covering at least its window instead of whole.
+ * With `targets` (per tile, the part of it the region covers and where that goes in the region's
+ * buffer), a tile may instead be decoded straight into the buffer: its promise then resolves to
+ * "painted".
  */
-export type TileFetcher = (indices: number[], windows?: PixelRect[]) => Promise<Uint8Array | TileWindow | undefined>[];
+export type TileFetcher = (indices: number[], targets?: WindowTarget[]) => Promise<Uint8Array | "painted" | undefined>[];
 
 /** OpenSlide paints large requests in 4096-pixel chunks, each with its own integer level-0 origin. */
 const CHUNK = 4096;
@@ -74,11 +75,11 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   const integral = Number.isInteger(lx) && Number.isInteger(ly);
   // at an integral position each tile contributes the rectangle the region covers, which is all that
   // needs decoding; a filtered (fractional) paint samples whole tiles
-  const windows = integral ? indices.map((index) => coveredRect(index % tilesAcross * tw - lx, Math.floor(index / tilesAcross) * th - ly, tw, th, w, h)) : undefined;
+  const targets = integral ? indices.map((index) => windowTarget(dest, w, h, (index % tilesAcross) * tw - lx, Math.floor(index / tilesAcross) * th - ly, tw, th)) : undefined;
   // Tiles are fetched in batches of WINDOW (the next batch while the current one is painted) and
   // painted strictly in OpenSlide's order.
   const start = (from: number) => {
-    const batch = fetch(indices.slice(from, from + WINDOW), windows?.slice(from, from + WINDOW));
+    const batch = fetch(indices.slice(from, from + WINDOW), targets?.slice(from, from + WINDOW));
     for (const p of batch) p.catch(() => undefined); // rejections are observed when the tile's turn comes
     return batch;
   };
@@ -88,16 +89,15 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
     if (b + WINDOW < indices.length) batch = start(b + WINDOW);
     for (let j = 0; j < current.length; j++) {
       const k = b + j;
-      const tile = await (current[j] as Promise<Uint8Array | TileWindow | undefined>);
+      const tile = await (current[j] as Promise<Uint8Array | "painted" | undefined>);
       current[j] = DONE;
-      if (tile === undefined) continue;
+      if (tile === undefined || tile === "painted") continue;
       const index = indices[k] as number;
       const tx = index % tilesAcross;
       const ty = Math.floor(index / tilesAcross);
       const ox = tx * tw - lx;
       const oy = ty * th - ly;
-      if (!(tile instanceof Uint8Array)) copyTile(dest, w, h, tile.data, tile.width, tile.height, ox + tile.x, oy + tile.y);
-      else if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
+      if (integral) copyTile(dest, w, h, tile, tw, th, ox, oy);
       else paintTileFiltered(dest, w, h, premultiply(tile.length === tw * th * 3 ? expandRgb(tile, tw * th) : tile), tw, th, ox, oy);
     }
   }
@@ -105,11 +105,16 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   return dest;
 }
 
-/** The part of a `tw × th` tile placed at (`ox`, `oy`) that a `w × h` destination covers (tile pixels). */
-function coveredRect(ox: number, oy: number, tw: number, th: number, w: number, h: number): PixelRect {
+/**
+ * The part of a `tw × th` tile placed at integral (`ox`, `oy`) that a `w × h` destination covers (tile
+ * pixels), and where it lands. Tiles do not overlap at integral positions, so that part can be written
+ * straight into the destination, whatever order the tiles arrive in.
+ */
+function windowTarget(dest: Uint8Array, w: number, h: number, ox: number, oy: number, tw: number, th: number): WindowTarget {
   const x = Math.max(0, -ox);
   const y = Math.max(0, -oy);
-  return { x, y, width: Math.max(0, Math.min(tw, w - ox) - x), height: Math.max(0, Math.min(th, h - oy) - y) };
+  const rect: PixelRect = { x, y, width: Math.max(0, Math.min(tw, w - ox) - x), height: Math.max(0, Math.min(th, h - oy) - y) };
+  return { rect, dest, destWidth: w, destX: ox + x, destY: oy + y };
 }
 
 /**

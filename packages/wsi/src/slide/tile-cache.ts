@@ -1,15 +1,12 @@
-/** What the cache can hold: pixels, or an object holding them in `data` (e.g. a decoded window of a tile). */
-export type Cacheable = Uint8Array | { readonly data: Uint8Array };
-
 /**
  * A least-recently-used cache of decoded tiles bounded in bytes (of the buffers the tiles keep alive). Concurrent requests for the same
  * key share one decode (the in-flight promise is remembered until it settles).
  */
-export class TileCache<V extends Cacheable = Uint8Array> {
+export class TileCache {
   readonly maxBytes: number;
   private bytes = 0;
-  private readonly entries = new Map<string, V | null>();
-  private readonly pending = new Map<string, Promise<V | null>>();
+  private readonly entries = new Map<string, Uint8Array | null>();
+  private readonly pending = new Map<string, Promise<Uint8Array | null>>();
   /** Cached tiles per underlying buffer. */
   private readonly buffers = new Map<ArrayBufferLike, number>();
 
@@ -24,7 +21,7 @@ export class TileCache<V extends Cacheable = Uint8Array> {
   }
 
   /** Returns the cached value for `key`, or computes it with `load` and stores it. */
-  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+  async get(key: string, load: () => Promise<Uint8Array | null>): Promise<Uint8Array | null> {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       this.entries.delete(key);
@@ -53,8 +50,8 @@ export class TileCache<V extends Cacheable = Uint8Array> {
    * are loaded together by one `loadMany(positions)` call (positions index into `keys`). An `Error` in
    * its result fails that key only (nothing is cached for it). Returns one promise per key.
    */
-  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(V | null | Error)[]>): Promise<V | null>[] {
-    const out: Promise<V | null>[] = new Array(keys.length);
+  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(Uint8Array | null | Error)[]>): Promise<Uint8Array | null>[] {
+    const out: Promise<Uint8Array | null>[] = new Array(keys.length);
     const missing: number[] = [];
     keys.forEach((key, i) => {
       const hit = this.entries.get(key);
@@ -93,11 +90,11 @@ export class TileCache<V extends Cacheable = Uint8Array> {
     return out;
   }
 
-  private put(key: string, value: V | null): void {
+  private put(key: string, value: Uint8Array | null): void {
     if (this.entries.has(key)) return;
     // a tile may be a view into a buffer it shares with other tiles (one batched decode): the buffer is
     // charged once, while any of its tiles is cached, so the bound holds for the memory really kept
-    const buffer = value === null ? undefined : bufferOf(value);
+    const buffer = value?.buffer;
     const refs = buffer === undefined ? 0 : (this.buffers.get(buffer) ?? 0);
     const cost = value === null ? 64 : refs > 0 ? 0 : (buffer as ArrayBufferLike).byteLength;
     if (cost > this.maxBytes) return;
@@ -111,20 +108,19 @@ export class TileCache<V extends Cacheable = Uint8Array> {
     }
   }
 
-  private release(v: V | null): void {
+  private release(v: Uint8Array | null): void {
     if (v === null) { this.bytes -= 64; return; }
-    const buffer = bufferOf(v);
-    const refs = this.buffers.get(buffer) ?? 1;
-    if (refs > 1) { this.buffers.set(buffer, refs - 1); return; }
-    this.buffers.delete(buffer);
-    this.bytes -= buffer.byteLength;
+    const refs = this.buffers.get(v.buffer) ?? 1;
+    if (refs > 1) { this.buffers.set(v.buffer, refs - 1); return; }
+    this.buffers.delete(v.buffer);
+    this.bytes -= v.buffer.byteLength;
   }
 
   /**
    * The cached value of `key` (marked recently used) or its in-flight load, without starting one;
    * undefined when neither exists.
    */
-  lookup(key: string): V | null | Promise<V | null> | undefined {
+  lookup(key: string): Uint8Array | null | Promise<Uint8Array | null> | undefined {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       this.entries.delete(key);
@@ -134,22 +130,10 @@ export class TileCache<V extends Cacheable = Uint8Array> {
     return this.pending.get(key);
   }
 
-  /** Forgets `key` (an in-flight load still settles for those waiting on it, and is not cached). */
-  delete(key: string): void {
-    const v = this.entries.get(key);
-    if (v === undefined) return;
-    this.entries.delete(key);
-    this.release(v);
-  }
-
   /** Drops every entry. */
   clear(): void {
     this.entries.clear();
     this.buffers.clear();
     this.bytes = 0;
   }
-}
-
-function bufferOf(value: Cacheable): ArrayBufferLike {
-  return value instanceof Uint8Array ? value.buffer : value.data.buffer;
 }

@@ -1,7 +1,7 @@
 import { WsiError } from "../errors";
 import { isBuiltinCodec } from "../codecs/registry";
-import { decodeJpegNative, isUnsupportedByNative, nativeJpegActive } from "../codecs/native-jpeg";
-import type { PixelRect, TileWindow } from "../formats/types";
+import { decodeJpegNativeInto, isUnsupportedByNative, nativeJpegActive } from "../codecs/native-jpeg";
+import type { PixelRect, WindowTarget } from "../formats/types";
 import type { TiffImage } from "./image";
 import { Compression, Photometric } from "./tags";
 
@@ -12,26 +12,49 @@ export function canDecodeJpegWindows(image: TiffImage): boolean {
 }
 
 /**
- * Decodes only `rect` of JPEG tile `index` to RGBA with the native decoder (columns outside it are not
- * transformed, rows below it not decoded at all); undefined for a missing tile. A tile the native
- * decoder does not handle is decoded whole (the window then covers the tile). Errors are
- * `DECODE_FAILED` naming the tile.
+ * Decodes the window `targets[k].rect` of each JPEG tile `indices[k]` straight into its target with the
+ * native decoder (columns outside it are not transformed, rows below it not decoded at all), clipped
+ * to the part of the tile inside `size` (pixels beyond stay untouched, i.e. transparent). The tiles'
+ * bytes are read with one positioned read per run of back-to-back tiles. Resolves per tile: true when
+ * painted, false for a missing tile; errors are `DECODE_FAILED` naming the tile. A tile the native
+ * decoder does not handle is decoded whole (sharp) and the window copied from it.
  */
-export async function readJpegTileWindow(image: TiffImage, index: number, rect: PixelRect): Promise<TileWindow | undefined> {
-  const raw = await image.readRaw(index);
-  if (raw === undefined) return undefined;
-  const rgb = image.photometric === Photometric.Rgb && image.samplesPerPixel >= 3;
-  // a corrupt SOF must not make libjpeg allocate more than a few tiles' worth of pixels
-  const maxPixels = Math.max(image.tileWidth * image.tileHeight * 4, 1 << 20);
-  try {
-    const p = await decodeJpegNative(raw, image.jpegTables, rgb, 4, rect, maxPixels);
-    return { x: rect.x, y: rect.y, width: p.width, height: p.height, channels: 4, data: p.data };
-  } catch (cause) {
-    if (isUnsupportedByNative(cause)) {
+export function readJpegTileWindows(image: TiffImage, indices: number[], targets: WindowTarget[], size: { width: number; height: number } = image): Promise<boolean>[] {
+  const raws = image.readRawMany(indices);
+  return indices.map(async (index, k) => {
+    const raw = (await raws)[k];
+    if (raw === undefined) return false;
+    const target = targets[k] as WindowTarget;
+    const rect = visiblePart(image, index, target.rect, size);
+    if (rect === undefined) return true;
+    const at = ((target.destY + rect.y - target.rect.y) * target.destWidth + target.destX + rect.x - target.rect.x) * 4;
+    const rgb = image.photometric === Photometric.Rgb && image.samplesPerPixel >= 3;
+    // a corrupt SOF must not make libjpeg allocate more than a few tiles' worth of pixels
+    const maxPixels = Math.max(image.tileWidth * image.tileHeight * 4, 1 << 20);
+    try {
+      await decodeJpegNativeInto(raw, image.jpegTables, rgb, rect, maxPixels, target.dest, at, target.destWidth * 4);
+    } catch (cause) {
+      if (!isUnsupportedByNative(cause)) {
+        const what = `tile ${index} of IFD at byte ${image.ifd.offset}`;
+        throw new WsiError("DECODE_FAILED", image.tiff.source.path, `cannot decode ${what} (jpeg, native): ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      }
       const whole = await image.decodeRgba(raw, index);
-      return { x: 0, y: 0, width: image.tileWidth, height: image.tileHeight, channels: 4, data: whole };
+      const rowBytes = rect.width * 4;
+      for (let r = 0; r < rect.height; r++) {
+        const s = ((rect.y + r) * image.tileWidth + rect.x) * 4;
+        target.dest.set(whole.subarray(s, s + rowBytes), at + r * target.destWidth * 4);
+      }
     }
-    const what = `tile ${index} of IFD at byte ${image.ifd.offset}`;
-    throw new WsiError("DECODE_FAILED", image.tiff.source.path, `cannot decode ${what} (jpeg, native): ${(cause as Error)?.message ?? String(cause)}`, { cause });
-  }
+    return true;
+  });
+}
+
+/** The part of `rect` of tile `index` inside the level (`size`), or undefined when none is. */
+function visiblePart(image: TiffImage, index: number, rect: PixelRect, size: { width: number; height: number }): PixelRect | undefined {
+  const { tileWidth: tw, tileHeight: th } = image;
+  const vw = Math.max(0, Math.min(tw, size.width - (index % image.tilesAcross) * tw));
+  const vh = Math.max(0, Math.min(th, size.height - Math.floor(index / image.tilesAcross) * th));
+  const width = Math.min(rect.x + rect.width, vw) - rect.x;
+  const height = Math.min(rect.y + rect.height, vh) - rect.y;
+  return width > 0 && height > 0 ? { x: rect.x, y: rect.y, width, height } : undefined;
 }
