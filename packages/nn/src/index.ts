@@ -57,6 +57,7 @@ export { clipGradNorm } from "./train/clip.js";
 export { warmupCosine, cosineRamp, constant } from "./train/schedule.js";
 export type { Schedule, WarmupCosineOptions } from "./train/schedule.js";
 export { Ema } from "./train/ema.js";
+export type { EmaOptions } from "./train/ema.js";
 export { Trainer } from "./train/trainer.js";
 export type { TrainerOptions, MicroStepResult } from "./train/trainer.js";
 export {

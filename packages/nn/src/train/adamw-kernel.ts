@@ -1,4 +1,4 @@
-import { F32, I32, op, V128, wasmModule, type WasmFunction } from "./wasm-simd.js";
+import { compileModule, F32, I32, op, V128, type WasmApi, wasmApi as wasm, type WasmFunction } from "./wasm-simd.js";
 
 /** Floats per staging chunk (parameter and gradient slices copied in, 256 KB each: they stay in L2). */
 const CHUNK = 65536;
@@ -58,24 +58,10 @@ function adamwFunction(): WasmFunction {
 
 type AdamwExport = (p: number, g: number, m: number, v: number, bytes: number, ...scalars: number[]) => void;
 
-/** The part of the WebAssembly JS API used here (the package's type libraries declare no WebAssembly values). */
-interface WasmApi {
-  Memory: new (limits: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
 let compiled: object | null | undefined;
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable. */
 function kernelModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm ? new wasm.Module(wasmModule([adamwFunction()])) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileModule([adamwFunction()]);
   return compiled;
 }
 

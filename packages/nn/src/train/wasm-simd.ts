@@ -83,3 +83,22 @@ export function wasmModule(functions: readonly WasmFunction[]): Uint8Array {
     ...section(10, vec(codes)),
   ]);
 }
+
+/** The part of the WebAssembly JS API the kernels use (the package's type libraries declare no WebAssembly values). */
+export interface WasmApi {
+  Memory: new (limits: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** The WebAssembly global, or undefined where the runtime has none. */
+export const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** Compiles `functions` into a module, or returns null where WebAssembly (or its SIMD) is unavailable. */
+export function compileModule(functions: readonly WasmFunction[]): object | null {
+  try {
+    return wasmApi ? new wasmApi.Module(wasmModule(functions)) : null;
+  } catch {
+    return null;
+  }
+}
