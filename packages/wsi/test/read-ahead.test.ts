@@ -44,6 +44,18 @@ function scan(slide: Slide, step = 256): [number, number][] {
 const cachedTiles = (slide: Slide): number => (slide as unknown as { cache: { entries: Map<string, unknown> } }).cache.entries.size;
 
 describe("ReadAhead", () => {
+  it("says whether the last read continued a scan (its tiles' rest is read next, so they are worth decoding whole)", () => {
+    const ra = new ReadAhead();
+    ra.next(0, 100, [10, 11], 8);
+    expect(ra.scanning).toBe(false); // first read of the row
+    ra.next(0, 100, [11, 12], 8);
+    expect(ra.scanning).toBe(true);
+    ra.next(0, 100, [40, 41], 8);
+    expect(ra.scanning).toBe(false); // a jump
+    ra.next(0, 100, [41, 42], 0);
+    expect(ra.scanning).toBe(false); // read-ahead off
+  });
+
   it("names runs ahead of a left-to-right scan (4 tiles, then doubling at half way) and nothing for random reads", () => {
     const ra = new ReadAhead();
     expect(ra.next(0, 100, [0], 8)).toEqual([]); // first read of the row

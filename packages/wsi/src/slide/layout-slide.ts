@@ -111,9 +111,12 @@ export class LayoutSlide implements Slide {
       return indices.map(() => Promise.reject(err));
     }
     const out: Promise<Uint8Array | "painted" | undefined>[] = new Array(indices.length);
+    const ahead = this.planReadAhead(level, source, indices);
     const whole: number[] = [];
     const windows: number[] = [];
-    indices.forEach((index, k) => (this.decodeWindow(level, source, index, targets?.[k]) ? windows : whole).push(k));
+    // a scan will read the rest of its tiles next: decode them whole (cached) rather than in part
+    const scanning = this.readAhead.scanning;
+    indices.forEach((index, k) => (!scanning && this.decodeWindow(level, source, index, targets?.[k]) ? windows : whole).push(k));
     if (windows.length > 0) {
       const readWindows = source.readTileWindows as NonNullable<TileSource["readTileWindows"]>;
       readWindows(windows.map((k) => indices[k] as number), windows.map((k) => targets?.[k] as WindowTarget)).forEach((painted, j) => {
@@ -135,7 +138,8 @@ export class LayoutSlide implements Slide {
         })();
       });
     }
-    this.prefetch(level, source, indices);
+    // after this read's own tiles, so that they are decoded first
+    this.prefetch(level, source, ahead);
     return out;
   }
 
@@ -173,14 +177,18 @@ export class LayoutSlide implements Slide {
    * Starts decoding, in the background and a few batched calls, the tiles ahead of a sequential scan (see
    * ReadAhead). A tile that fails is left uncached, so its error surfaces only if it is read itself.
    */
-  private prefetch(level: number, source: TileSource, indices: number[]): void {
-    const tileBytes = source.tileWidth * source.tileHeight * 4;
-    // a run must not push out of the cache the tiles it was read ahead for
-    const run = Math.min(this.readAheadTiles, Math.floor(this.cache.maxBytes / 4 / tileBytes));
-    const run0 = this.readAhead.next(level, source.tilesAcross, indices, run);
+  private prefetch(level: number, source: TileSource, run0: number[]): void {
     // in two batches: the first half is ready sooner, and a second libuv thread (if any) decodes the other
     const half = Math.max(MIN_BATCH, Math.ceil(run0.length / 2));
     for (let k = 0; k < run0.length; k += half) this.prefetchBatch(level, source, run0.slice(k, k + half));
+  }
+
+  /** Records a read of `indices` with the read-ahead detector; returns the tiles to decode ahead of it. */
+  private planReadAhead(level: number, source: TileSource, indices: number[]): number[] {
+    const tileBytes = source.tileWidth * source.tileHeight * 4;
+    // a run must not push out of the cache the tiles it was read ahead for
+    const run = Math.min(this.readAheadTiles, Math.floor(this.cache.maxBytes / 4 / tileBytes));
+    return this.readAhead.next(level, source.tilesAcross, indices, run);
   }
 
   /** One batch of {@link prefetch}: a tile that fails is left uncached. */

@@ -16,6 +16,8 @@ export class ReadAhead {
   private readonly rows = new Map<string, { last: number; ahead: number; size: number }>();
   /** Per level: whether the last read ended a row (see above), and the last run's size. */
   private readonly levels = new Map<number, { endedRow: boolean; size: number }>();
+  /** Whether the last read {@link next} recorded continued a left-to-right scan on any of its rows. */
+  scanning = false;
 
   /**
    * Records a read of `indices` (tiles of `level`, `tilesAcross` per row) and returns the tile indices
@@ -23,6 +25,7 @@ export class ReadAhead {
    * disables read-ahead.
    */
   next(level: number, tilesAcross: number, indices: readonly number[], run: number): number[] {
+    this.scanning = false;
     if (run < 2) return [];
     // columns [min, max] the read touches on each row
     const spans = new Map<number, [number, number]>();
@@ -60,6 +63,7 @@ export class ReadAhead {
         }
         st.last = b;
       }
+      if (sequential) this.scanning = true;
       if (!sequential || st.ahead >= tilesAcross) continue;
       // keep at least half the last run scheduled beyond the read, so the next one decodes meanwhile
       if (st.size > 0 && st.ahead - b > st.size / 2) continue;
