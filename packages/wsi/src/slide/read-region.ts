@@ -131,6 +131,11 @@ function copyTile(dest: Uint8Array, w: number, h: number, tile: Uint8Array, tw: 
     for (let yy = y0; yy < y1; yy++) rgbToRgba(tile, ((yy - oy) * tw + (x0 - ox)) * 3, dest, (yy * w + x0) * 4, x1 - x0);
     return;
   }
+  if (x1 - x0 === tw && tw === w) {
+    // whole tile rows onto whole destination rows (e.g. a tile-aligned read): one contiguous copy
+    dest.set(tile.subarray((y0 - oy) * tw * 4, (y1 - oy) * tw * 4), y0 * w * 4);
+    return;
+  }
   for (let yy = y0; yy < y1; yy++) {
     const s = ((yy - oy) * tw + (x0 - ox)) * 4;
     dest.set(tile.subarray(s, s + (x1 - x0) * 4), (yy * w + x0) * 4);
