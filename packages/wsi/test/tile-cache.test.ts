@@ -67,4 +67,22 @@ describe("TileCache", () => {
     expect(cache.lookup("b")).toBeUndefined();
     expect(cache.lookup("a")).toBeInstanceOf(Uint8Array);
   });
+
+  it("getMany with one promise per position settles each key on its own", async () => {
+    const cache = new TileCache(10000);
+    let releaseB: (v: Uint8Array) => void = () => undefined;
+    const a = new Uint8Array(100);
+    const [pa, pb, pc] = cache.getMany(["a", "b", "c"], () => [
+      Promise.resolve(a),
+      new Promise<Uint8Array>((r) => { releaseB = r; }),
+      Promise.resolve(new Error("tile c is corrupt")),
+    ]);
+    expect(await pa).toBe(a); // while "b" is still decoding
+    expect(cache.lookup("a")).toBe(a);
+    expect(cache.lookup("b")).toBeInstanceOf(Promise);
+    await expect(pc).rejects.toThrow("tile c is corrupt");
+    expect(cache.lookup("c")).toBeUndefined(); // a failed tile is not cached
+    releaseB(new Uint8Array(200));
+    expect((await pb)?.length).toBe(200);
+  });
 });

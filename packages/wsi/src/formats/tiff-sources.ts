@@ -25,6 +25,7 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
       const tiles = await image.readTiles(indices, options);
       return tiles.map((tile, k) => (tile === undefined ? undefined : clipTile(tile, image, indices[k] as number, size)));
     },
+    readTilesEach: (indices, options) => image.readTilesEach(indices, options).map((p, k) => p.then((tile) => (tile === undefined ? undefined : clipTile(tile, image, indices[k] as number, size)))),
     readTileWindows: canDecodeJpegWindows(image) ? (indices, targets) => readJpegTileWindows(image, indices, targets, size) : undefined,
   };
 }

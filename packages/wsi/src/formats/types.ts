@@ -24,6 +24,11 @@ export interface TileSource {
   /** Optional: several tiles at once (e.g. JPEG tiles decoded in one call); same pixels as readTile. */
   readTiles?(indices: number[], options?: TileReadOptions): Promise<(Uint8Array | undefined)[]>;
   /**
+   * Optional: like readTiles, with one promise per tile, each settling as soon as its tile is decoded
+   * (so a reader waits for its own tile, not for a whole batch).
+   */
+  readTilesEach?(indices: number[], options?: TileReadOptions): Promise<Uint8Array | undefined>[];
+  /**
    * Optional: decodes only `targets[k].rect` of each tile `indices[k]` (JPEG tiles with the native
    * decoder: a region that covers part of a tile costs part of a decode), straight into the region
    * buffer it names. Resolves per tile: true when painted (pixels of the rect beyond the level or the

@@ -126,10 +126,7 @@ export class LayoutSlide implements Slide {
     }
     if (whole.length > 0) {
       const wanted = whole.map((k) => indices[k] as number);
-      const load = async (positions: number[]): Promise<(Uint8Array | null)[]> => {
-        const tiles = await this.loadTiles(source, positions.map((p) => wanted[p] as number));
-        return tiles.map((t) => t ?? null);
-      };
+      const load = (positions: number[]) => this.loadTiles(source, positions.map((p) => wanted[p] as number)).map((t) => t.then((tile) => tile ?? null));
       // Decodes are shared by concurrent readers, so one reader's abort must not cancel them: race instead.
       this.cache.getMany(wanted.map((i) => `${level}/${i}`), load).forEach((shared, j) => {
         out[whole[j] as number] = (async () => {
@@ -165,12 +162,15 @@ export class LayoutSlide implements Slide {
     return true;
   }
 
-  /** Decodes tiles of one level, several per call when the source can. */
-  private loadTiles(source: TileSource, wanted: number[]): Promise<(Uint8Array | undefined)[]> {
+  /** Decodes tiles of one level, several per call when the source can; one promise per tile. */
+  private loadTiles(source: TileSource, wanted: number[]): Promise<Uint8Array | undefined>[] {
     const pool = this.pool;
-    return source.readTiles !== undefined && wanted.length > 1
-      ? source.readTiles(wanted, { pool })
-      : Promise.all(wanted.map((i) => source.readTile(i, { pool })));
+    if (wanted.length > 1 && source.readTilesEach !== undefined) return source.readTilesEach(wanted, { pool });
+    if (wanted.length > 1 && source.readTiles !== undefined) {
+      const all = source.readTiles(wanted, { pool });
+      return wanted.map((_, k) => all.then((tiles) => tiles[k]));
+    }
+    return wanted.map((i) => source.readTile(i, { pool }));
   }
 
   /**
@@ -193,16 +193,16 @@ export class LayoutSlide implements Slide {
 
   /** One batch of {@link prefetch}: a tile that fails is left uncached. */
   private prefetchBatch(level: number, source: TileSource, ahead: number[]): void {
-    const loadAhead = async (positions: number[]): Promise<(Uint8Array | null | Error)[]> => {
+    const loadAhead = (positions: number[]): Promise<Uint8Array | null | Error>[] => {
       const wanted = positions.map((p) => ahead[p] as number);
-      try {
-        return (await this.loadTiles(source, wanted)).map((t) => t ?? null);
-      } catch {
-        return Promise.all(wanted.map((i) => source.readTile(i, { pool: this.pool }).then(
-          (t) => t ?? null,
+      // a tile whose batch failed is decoded alone, so only a bad tile itself fails (and stays uncached)
+      return this.loadTiles(source, wanted).map((t, j) => t.then(
+        (tile) => tile ?? null,
+        () => source.readTile(wanted[j] as number, { pool: this.pool }).then(
+          (tile) => tile ?? null,
           (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-        )));
-      }
+        ),
+      ));
     };
     const done = Promise.allSettled(this.cache.getMany(ahead.map((i) => `${level}/${i}`), loadAhead));
     this.prefetching.add(done);

@@ -47,10 +47,11 @@ export class TileCache {
 
   /**
    * Like {@link get} for several keys at once: hits and in-flight loads are reused, the remaining keys
-   * are loaded together by one `loadMany(positions)` call (positions index into `keys`). An `Error` in
-   * its result fails that key only (nothing is cached for it). Returns one promise per key.
+   * are loaded together by one `loadMany(positions)` call (positions index into `keys`), which returns
+   * either one promise for all of them or one promise per position (each key then settles on its own).
+   * An `Error` in its result fails that key only (nothing is cached for it). Returns one promise per key.
    */
-  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(Uint8Array | null | Error)[]>): Promise<Uint8Array | null>[] {
+  getMany(keys: string[], loadMany: (positions: number[]) => Promise<(Uint8Array | null | Error)[]> | Promise<Uint8Array | null | Error>[]): Promise<Uint8Array | null>[] {
     const out: Promise<Uint8Array | null>[] = new Array(keys.length);
     const missing: number[] = [];
     keys.forEach((key, i) => {
@@ -67,12 +68,13 @@ export class TileCache {
     });
     if (missing.length > 0) {
       const batch = loadMany(missing);
+      const each = Array.isArray(batch) ? batch : missing.map((_, j) => batch.then((values) => values[j] ?? null));
       missing.forEach((i, j) => {
         const key = keys[i] as string;
-        const p = batch.then(
-          (values) => {
+        const p = (each[j] as Promise<Uint8Array | null | Error>).then(
+          (loaded) => {
             this.pending.delete(key);
-            const value = values[j] ?? null;
+            const value = loaded ?? null;
             if (value instanceof Error) throw value;
             this.put(key, value);
             return value;

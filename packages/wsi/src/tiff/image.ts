@@ -189,6 +189,23 @@ export class TiffImage {
     return out;
   }
 
+  /**
+   * Like {@link readTiles}, one promise per tile: with the native JPEG decoder each tile settles as soon
+   * as it is decoded (the bytes still come from one read per run of back-to-back tiles); otherwise all
+   * settle with the batch.
+   */
+  readTilesEach(indices: number[], options: TileReadOptions = {}): Promise<Uint8Array | undefined>[] {
+    if (this.compression === Compression.Jpeg && this.tiled && options.pool === undefined && isBuiltinCodec(this.compression) && nativeJpegActive()) {
+      const raws = this.readRawMany(indices);
+      return indices.map(async (index, k) => {
+        const raw = (await raws)[k];
+        return raw === undefined ? undefined : this.decodeRgba(raw, index, options);
+      });
+    }
+    const all = this.readTiles(indices, options);
+    return indices.map((_, k) => all.then((tiles) => tiles[k]));
+  }
+
   /** Decodes already-read compressed bytes of tile `index` into RGBA (in the pool's workers when given). */
   decodeRgba(raw: Uint8Array, index: number, options: TileReadOptions = {}): Promise<Uint8Array> {
     const path = this.tiff.source.path;
