@@ -193,16 +193,18 @@ export class LayoutSlide implements Slide {
 
   /** One batch of {@link prefetch}: a tile that fails is left uncached. */
   private prefetchBatch(level: number, source: TileSource, ahead: number[]): void {
-    const loadAhead = (positions: number[]): Promise<Uint8Array | null | Error>[] => {
+    // The batch settles as a whole: concurrent readers of one scan then wait for the same batches and
+    // stay in step, which keeps their reads in the order ReadAhead recognises as a scan.
+    const loadAhead = (positions: number[]): Promise<(Uint8Array | null | Error)[]> => {
       const wanted = positions.map((p) => ahead[p] as number);
       // a tile whose batch failed is decoded alone, so only a bad tile itself fails (and stays uncached)
-      return this.loadTiles(source, wanted).map((t, j) => t.then(
+      return Promise.all(this.loadTiles(source, wanted).map((t, j) => t.then(
         (tile) => tile ?? null,
         () => source.readTile(wanted[j] as number, { pool: this.pool }).then(
           (tile) => tile ?? null,
           (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
         ),
-      ));
+      )));
     };
     const done = Promise.allSettled(this.cache.getMany(ahead.map((i) => `${level}/${i}`), loadAhead));
     this.prefetching.add(done);
