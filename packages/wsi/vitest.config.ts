@@ -1,3 +1,3 @@
 import { packageTestConfig } from "../../tooling/config/vitest.base.ts";
 
-export default packageTestConfig();
+export default packageTestConfig({ globalSetup: ["test/build-native.ts"] });
