@@ -41,7 +41,7 @@ function scan(slide: Slide, step = 256): [number, number][] {
 }
 
 /** Tiles the slide's cache holds (to see that read-ahead decoded tiles nobody asked for yet). */
-const cachedTiles = (slide: Slide): number => (slide as unknown as { cache: { entries: Map<string, unknown> } }).cache.entries.size;
+const cachedTiles = (slide: Slide): number => (slide as unknown as { tiles: { cache: { entries: Map<string, unknown> } } }).tiles.cache.entries.size;
 
 describe("ReadAhead", () => {
   it("says whether the last read continued a scan (its tiles' rest is read next, so they are worth decoding whole)", () => {
@@ -117,7 +117,7 @@ describe("sequential read-ahead in readRegion", () => {
 
   it("decodes tiles ahead of a scan (and not ahead of random reads), within the cache budget", async () => {
     const tileBytes = 256 * 256 * 4;
-    const settled = (slide: Slide) => Promise.all((slide as unknown as { prefetching: Set<Promise<unknown>> }).prefetching);
+    const settled = (slide: Slide) => Promise.all((slide as unknown as { tiles: { prefetching: Set<Promise<unknown>> } }).tiles.prefetching);
     const scanning = await openSlide(file);
     // five tiles of row 1 (11 tiles across) read in order: runs of 4 and then 8 (clipped) decode the rest
     for (let tx = 0; tx < 5; tx++) await scanning.readRegion({ x: tx * 256, y: 256, level: 0, width: 256, height: 256 });

@@ -1,0 +1,168 @@
+import { WsiError } from "../errors";
+import type { TileSource, WindowTarget } from "../formats/types";
+import type { DecodePool } from "../worker-pool";
+import { ReadAhead } from "./read-ahead";
+import type { TileCache } from "./tile-cache";
+
+/**
+ * Decoded tiles for a slide's region reads: whole tiles through the LRU cache (shared by concurrent
+ * readers), windows of tiles decoded straight into a region when a read covers only part of them, and
+ * read-ahead of the tiles a left-to-right scan will want next.
+ */
+export class RegionTiles {
+  /** Tiles (`level/index`) of which only a part was decoded (for regions that covered only that part), and how many times. */
+  private readonly readInPart = new Map<string, number>();
+  private readonly readAhead = new ReadAhead();
+  /** Read-ahead decodes still running (awaited by close). */
+  private readonly prefetching = new Set<Promise<unknown>>();
+
+  /**
+   * @param cache decoded whole tiles, keyed `level/index`
+   * @param pool decode workers (undefined: decode on libuv threads from the main thread)
+   * @param readAheadTiles longest read-ahead run in tiles (below 2: none)
+   * @param path the slide, for error messages
+   */
+  constructor(
+    private readonly cache: TileCache,
+    private readonly pool: DecodePool | undefined,
+    private readonly readAheadTiles: number,
+    private readonly path: string,
+  ) {}
+
+  /**
+   * Starts fetching tiles `indices` of `level` for one region read (the `TileFetcher` of
+   * read-region.ts): whole tiles through the cache, or windows decoded straight into the region
+   * (`targets`), and the tiles ahead of a scan in the background.
+   */
+  fetch(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[]): Promise<Uint8Array | "painted" | undefined>[] {
+    const out: Promise<Uint8Array | "painted" | undefined>[] = new Array(indices.length);
+    const ahead = this.planReadAhead(level, source, indices);
+    const whole: number[] = [];
+    const windows: number[] = [];
+    // a scan will read the rest of its tiles next: decode them whole (cached) rather than in part
+    const scanning = this.readAhead.scanning;
+    indices.forEach((index, k) => (!scanning && this.decodeWindow(level, source, index, targets?.[k]) ? windows : whole).push(k));
+    if (windows.length > 0) {
+      const readWindows = source.readTileWindows as NonNullable<TileSource["readTileWindows"]>;
+      readWindows(windows.map((k) => indices[k] as number), windows.map((k) => targets?.[k] as WindowTarget)).forEach((painted, j) => {
+        const p = painted.then((ok) => (ok ? "painted" as const : undefined));
+        out[windows[j] as number] = signal === undefined ? p : raceAbort(p, signal, this.path);
+      });
+    }
+    if (whole.length > 0) {
+      const wanted = whole.map((k) => indices[k] as number);
+      const load = (positions: number[]) => this.loadTiles(source, positions.map((p) => wanted[p] as number)).map((t) => t.then((tile) => tile ?? null));
+      // Decodes are shared by concurrent readers, so one reader's abort must not cancel them: race instead.
+      this.cache.getMany(wanted.map((i) => `${level}/${i}`), load).forEach((shared, j) => {
+        out[whole[j] as number] = (async () => {
+          const tile = signal === undefined ? await shared : await raceAbort(shared, signal, this.path);
+          return tile ?? undefined;
+        })();
+      });
+    }
+    // after this read's own tiles, so that they are decoded first
+    this.prefetch(level, source, ahead);
+    return out;
+  }
+
+  /**
+   * Whether to decode only the part of a tile a region covers, straight into the region (not cached),
+   * rather than the whole tile (cached). Whole: when the tile is cached or being decoded, when most of
+   * it is wanted, and when the tile was read in part twice before (a tile read three times is likely
+   * read again: this is what keeps small slides read at random positions in the cache; decoding a tile
+   * whole costs about 1.7 partial decodes).
+   */
+  private decodeWindow(level: number, source: TileSource, index: number, target: WindowTarget | undefined): boolean {
+    if (target === undefined || source.readTileWindows === undefined) return false;
+    const key = `${level}/${index}`;
+    if (this.cache.lookup(key) !== undefined) return false;
+    if (target.rect.width * target.rect.height >= WHOLE_TILE_FRACTION * source.tileWidth * source.tileHeight) return false;
+    const times = this.readInPart.get(key) ?? 0;
+    if (times >= PARTIAL_READS_BEFORE_WHOLE) {
+      this.readInPart.delete(key);
+      return false;
+    }
+    if (this.readInPart.size >= MAX_READ_IN_PART) this.readInPart.clear(); // bounded: only recent reads matter
+    this.readInPart.set(key, times + 1);
+    return true;
+  }
+
+  /** Decodes tiles of one level, several per call when the source can; one promise per tile. */
+  private loadTiles(source: TileSource, wanted: number[]): Promise<Uint8Array | undefined>[] {
+    const pool = this.pool;
+    if (wanted.length > 1 && source.readTilesEach !== undefined) return source.readTilesEach(wanted, { pool });
+    if (wanted.length > 1 && source.readTiles !== undefined) {
+      const all = source.readTiles(wanted, { pool });
+      return wanted.map((_, k) => all.then((tiles) => tiles[k]));
+    }
+    return wanted.map((i) => source.readTile(i, { pool }));
+  }
+
+  /**
+   * Starts decoding, in the background and a few batched calls, the tiles ahead of a sequential scan (see
+   * ReadAhead). A tile that fails is left uncached, so its error surfaces only if it is read itself.
+   */
+  private prefetch(level: number, source: TileSource, run0: number[]): void {
+    // in two batches: the first half is ready sooner, and a second libuv thread (if any) decodes the other
+    const half = Math.max(MIN_BATCH, Math.ceil(run0.length / 2));
+    for (let k = 0; k < run0.length; k += half) this.prefetchBatch(level, source, run0.slice(k, k + half));
+  }
+
+  /** Records a read of `indices` with the read-ahead detector; returns the tiles to decode ahead of it. */
+  private planReadAhead(level: number, source: TileSource, indices: number[]): number[] {
+    const tileBytes = source.tileWidth * source.tileHeight * 4;
+    // a run must not push out of the cache the tiles it was read ahead for
+    const run = Math.min(this.readAheadTiles, Math.floor(this.cache.maxBytes / 4 / tileBytes));
+    return this.readAhead.next(level, source.tilesAcross, indices, run);
+  }
+
+  /** One batch of {@link prefetch}: a tile that fails is left uncached. */
+  private prefetchBatch(level: number, source: TileSource, ahead: number[]): void {
+    // The batch settles as a whole: concurrent readers of one scan then wait for the same batches and
+    // stay in step, which keeps their reads in the order ReadAhead recognises as a scan.
+    const loadAhead = (positions: number[]): Promise<(Uint8Array | null | Error)[]> => {
+      const wanted = positions.map((p) => ahead[p] as number);
+      // a tile whose batch failed is decoded alone, so only a bad tile itself fails (and stays uncached)
+      return Promise.all(this.loadTiles(source, wanted).map((t, j) => t.then(
+        (tile) => tile ?? null,
+        () => source.readTile(wanted[j] as number, { pool: this.pool }).then(
+          (tile) => tile ?? null,
+          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+        ),
+      )));
+    };
+    const done = Promise.allSettled(this.cache.getMany(ahead.map((i) => `${level}/${i}`), loadAhead));
+    this.prefetching.add(done);
+    void done.then(() => this.prefetching.delete(done));
+  }
+
+  /** Forgets read-ahead state, waits for read-ahead decodes still running, and empties the cache. */
+  async close(): Promise<void> {
+    this.readAhead.clear();
+    this.readInPart.clear();
+    await Promise.all(this.prefetching);
+    this.cache.clear();
+  }
+}
+
+/** Fewest tiles worth a batch of their own when a read-ahead run is split. */
+const MIN_BATCH = 8;
+/** A tile at least this much of which a region covers is decoded whole (and cached for its neighbours). */
+const WHOLE_TILE_FRACTION = 0.75;
+/** Partial decodes of a tile after which the next read decodes it whole. */
+const PARTIAL_READS_BEFORE_WHOLE = 2;
+/** Tiles remembered as read in part. */
+const MAX_READ_IN_PART = 65536;
+
+/** Resolves like `p`, or rejects with `ABORTED` as soon as `signal` aborts. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal, path: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new WsiError("ABORTED", path, "read aborted", { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new WsiError("ABORTED", path, "read aborted", { cause: signal.reason }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener("abort", onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener("abort", onAbort); reject(e); },
+    );
+  });
+}
