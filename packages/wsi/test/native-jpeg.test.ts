@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJpegNative, decodeJpegNativeInto, nativeJpegActive } from "../src/codecs/native-jpeg";
 import { tiledLevel } from "../src/formats/tiff-sources";
 import { openSlide, WsiError } from "../src/index";
@@ -122,32 +122,35 @@ describe.skipIf(!nativeJpegActive())("native libjpeg-turbo JPEG decoder", () => 
   });
 });
 
-describe.skipIf(!nativeJpegActive() || !haveOpenSlide())("native decoder against OpenSlide", () => {
-  /** Random level-0 224² reads (decoded as windows of tiles), edge-overlapping ones and the issue's tolerance. */
-  async function checkAgainstOpenSlide(file: string, width: number, height: number): Promise<void> {
-    const source = await FileSource.open(file);
-    try {
-      const tiff = await readTiff(source);
-      // the region reader decodes windows of these tiles, not whole tiles
-      expect(tiledLevel(new TiffImage(tiff, tiff.ifds[0] as (typeof tiff.ifds)[number])).readTileWindows).toBeDefined();
-    } finally {
-      await source.close();
-    }
-    const slide = await openSlide(file);
-    const regions: RegionTuple[] = [
-      ...randomRegions(slide.levels.slice(0, 1), 30, 99, 224),
-      [width - 100, height - 60, 0, 224, 224], [-50, -70, 0, 224, 224], [width - 5, 17, 0, 30, 40], [13, height - 1, 0, 224, 3],
-    ];
-    const ref = openslideDump(file, { regions });
-    expect(ref.open_error).toBeUndefined();
-    const { worstMean, worstMax } = await worstRegionDiff(slide, regions, ref.regions);
-    expect(worstMean).toBeLessThanOrEqual(1.0);
-    expect(worstMax).toBeLessThanOrEqual(16);
-    // read twice more: tiles read in part twice are then decoded whole and cached; same answers
-    for (let pass = 0; pass < 2; pass++) expect(await worstRegionDiff(slide, regions, ref.regions)).toEqual({ worstMean, worstMax });
-    await slide.close();
+/**
+ * Random level-0 224² reads, edge-overlapping ones and the issue's tolerance against OpenSlide. With the
+ * native decoder the region reader decodes windows of these tiles; with sharp (OSFM_WSI_NATIVE=0) whole tiles.
+ */
+async function checkAgainstOpenSlide(file: string, width: number, height: number): Promise<void> {
+  const source = await FileSource.open(file);
+  try {
+    const tiff = await readTiff(source);
+    const windows = tiledLevel(new TiffImage(tiff, tiff.ifds[0] as (typeof tiff.ifds)[number])).readTileWindows;
+    expect(windows !== undefined).toBe(nativeJpegActive());
+  } finally {
+    await source.close();
   }
+  const slide = await openSlide(file);
+  const regions: RegionTuple[] = [
+    ...randomRegions(slide.levels.slice(0, 1), 30, 99, 224),
+    [width - 100, height - 60, 0, 224, 224], [-50, -70, 0, 224, 224], [width - 5, 17, 0, 30, 40], [13, height - 1, 0, 224, 3],
+  ];
+  const ref = openslideDump(file, { regions });
+  expect(ref.open_error).toBeUndefined();
+  const { worstMean, worstMax } = await worstRegionDiff(slide, regions, ref.regions);
+  expect(worstMean).toBeLessThanOrEqual(1.0);
+  expect(worstMax).toBeLessThanOrEqual(16);
+  // read twice more: tiles read in part twice are then decoded whole and cached; same answers
+  for (let pass = 0; pass < 2; pass++) expect(await worstRegionDiff(slide, regions, ref.regions)).toEqual({ worstMean, worstMax });
+  await slide.close();
+}
 
+describe.skipIf(!nativeJpegActive() || !haveOpenSlide())("native decoder against OpenSlide", () => {
   it.skipIf(!haveFixtures)("Aperio photometric-RGB JPEG tiles (CMU-1-Small-Region): random and edge-overlapping 224² regions", async () => {
     await checkAgainstOpenSlide(fixture("aperio_CMU-1-Small-Region.svs"), 2220, 2967);
   });
@@ -159,4 +162,24 @@ describe.skipIf(!nativeJpegActive() || !haveOpenSlide())("native decoder against
       await checkAgainstOpenSlide(file, 520, 390);
     });
   }
+});
+
+describe.skipIf(!haveOpenSlide())("sharp fallback (OSFM_WSI_NATIVE=0, as without the addon) against OpenSlide", () => {
+  const previous = process.env.OSFM_WSI_NATIVE;
+  beforeAll(() => { process.env.OSFM_WSI_NATIVE = "0"; });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.OSFM_WSI_NATIVE;
+    else process.env.OSFM_WSI_NATIVE = previous;
+  });
+
+  it.skipIf(!haveFixtures)("Aperio photometric-RGB JPEG tiles (CMU-1-Small-Region)", async () => {
+    expect(nativeJpegActive()).toBe(false);
+    await checkAgainstOpenSlide(fixture("aperio_CMU-1-Small-Region.svs"), 2220, 2967);
+  });
+
+  it("YCbCr 4:2:0 JPEG tiles with JPEGTables", async () => {
+    const file = path.join(dir, "ycbcr-420-sharp.tiff");
+    await jpegTiff(file, "4:2:0");
+    await checkAgainstOpenSlide(file, 520, 390);
+  });
 });
