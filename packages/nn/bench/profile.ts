@@ -1,6 +1,10 @@
 // Profiles one training step of the bench's aggregator with onnxruntime's profiler and prints the
 // time per op type and the slowest nodes:
 //   node --conditions=@osfm/source --import tsx bench/profile.ts   (sizes as in bench/index.ts)
+// OSFM_PROFILE_TRACE=<file>: every node in execution order with its time and output shape;
+// OSFM_PREFETCH_MASKS=0: masks drawn on the spot (the runs here follow each other without an optimizer
+// step, so the mask worker's prefetch otherwise overlaps the start of the next run);
+// OSFM_BENCH_PROFILE_RUNS (default 2, the first is not counted), OSFM_PROFILE_ONNX=<file> (the model).
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -12,7 +16,7 @@ const prefix = join(tmpdir(), `osfm-nn-profile-${process.pid}`);
 const step = await TrainStep.create(model, (g) => {
   const diff = sub(model.forward(g.input("x", [1, "T", d]), g.input("pad", [1, "T"], "bool")), g.input("target", [1, d]));
   return { loss: reduceMean(mul(diff, diff), [0, 1]) };
-}, { intraOpThreads: threads, profileFilePrefix: prefix, dropoutMasks: process.env.OSFM_DROPOUT_MASKS === "onnx" ? "onnx" : "inputs" });
+}, { intraOpThreads: threads, profileFilePrefix: prefix, prefetchMasks: process.env.OSFM_PREFETCH_MASKS !== "0", dropoutMasks: process.env.OSFM_DROPOUT_MASKS === "onnx" ? "onnx" : "inputs" });
 if (process.env.OSFM_PROFILE_ONNX) writeFileSync(process.env.OSFM_PROFILE_ONNX, toOnnxBytes(step.graph));
 const feeds = {
   x: { data: Float32Array.from({ length: tokens * d }, () => Math.random() - 0.5), dims: [1, tokens, d] },
@@ -50,7 +54,8 @@ for (const e of measured) {
   sh.us += e.dur;
   sh.count++;
   byShape.set(key, sh);
-  byNode.set(`${op} ${e.name.replace(/_kernel_time$/, "")}`, (byNode.get(`${op} ${e.name.replace(/_kernel_time$/, "")}`) ?? 0) + e.dur);
+  const nodeKey = `${op} ${e.name.replace(/_kernel_time$/, "")} -> ${JSON.stringify(e.args?.output_type_shape)}`;
+  byNode.set(nodeKey, (byNode.get(nodeKey) ?? 0) + e.dur);
 }
 const n = last - 1;
 const total = [...byOp.values()].reduce((a, b) => a + b, 0) / n;
@@ -62,3 +67,7 @@ for (const [key, { us, count }] of [...byShape].sort((a, b) => b[1].us - a[1].us
 }
 console.log("-- slowest nodes");
 for (const [name, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, env("PROFILE_TOP", 40))) console.log(`${(us / n / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+if (process.env.OSFM_PROFILE_TRACE) {
+  // every node of the measured runs in execution order (time per run), to see what runs around a slow node
+  writeFileSync(process.env.OSFM_PROFILE_TRACE, [...byNode].map(([name, us]) => `${(us / n / 1000).toFixed(2).padStart(8)} ms  ${name}`).join("\n"));
+}
