@@ -1,8 +1,9 @@
 import type { Tensor } from "../graph/graph.js";
 import { Parameter } from "../graph/parameter.js";
 import { add, mul } from "../ops/elementwise.js";
+import { gemm } from "../ops/linalg.js";
 import { stochasticDepth } from "../ops/regularize.js";
-import { transpose } from "../ops/shape-ops.js";
+import { reshape, transpose } from "../ops/shape-ops.js";
 import { fillTruncNormal } from "../rng.js";
 import { Conv2d } from "./conv.js";
 import { defaultRng, type InitOptions } from "./init.js";
@@ -58,8 +59,30 @@ export class ConvNeXtBlock extends Layer {
     this.layer_scale = this.registerParameter("layer_scale", new Parameter([dim, 1, 1], new Float32Array(dim).fill(layerScale)));
   }
 
-  /** x: [N, dim, H, W] → same shape. */
+  /**
+   * x: [N, dim, H, W] → same shape; torchvision's computation with the layer scale folded into the second
+   * Linear: (s⊙W₂)·h + s⊙b₂ with weight-sized Muls instead of an activation-sized Mul (and its two
+   * backward passes), and both Linears as 2-D Gemms over the N·H·W rows. Same step time; the training
+   * graph holds one activation-sized tensor less per block (≈ −0.3 GB at 16 tiles of 224 px).
+   */
   forward(x: Tensor): Tensor {
+    const [h, w] = [x.shape[2], x.shape[3]];
+    if (typeof h !== "number" || typeof w !== "number") return this.forwardAsTorchvision(x);
+    const g = x.graph;
+    const [dw, , norm, fc1, gelu, fc2] = this.block.layers as [Conv2d, Permute, LayerNorm, Linear, GELU, Linear, Permute];
+    const d = this.dim;
+    const rows = reshape(transpose(dw.forward(x), [0, 2, 3, 1]), [-1, d]); // [N·H·W, d]
+    const hidden = gelu.forward(gemm(norm.forward(rows), g.param(fc1.weight), fc1.bias ? g.param(fc1.bias) : null, { transB: true }));
+    const scale = g.param(this.layer_scale);
+    const scaledWeight = mul(g.param(fc2.weight), reshape(scale, [d, 1]));
+    const scaledBias = fc2.bias ? mul(g.param(fc2.bias), reshape(scale, [d])) : null;
+    const out = gemm(hidden, scaledWeight, scaledBias, { transB: true }); // [N·H·W, d]
+    const r = transpose(reshape(out, [-1, h, w, d]), [0, 3, 1, 2]);
+    return add(stochasticDepth(r, this.stochasticDepthProb), x);
+  }
+
+  /** torchvision's formulation step by step (used for symbolic spatial sizes). */
+  private forwardAsTorchvision(x: Tensor): Tensor {
     const r = mul(x.graph.param(this.layer_scale), this.block.forward(x));
     return add(stochasticDepth(r, this.stochasticDepthProb), x);
   }
