@@ -1,5 +1,6 @@
 // Profiles one training step of the phase-2 backbone alone (ConvNeXt → mean of squared features) with
-// onnxruntime's profiler and prints the time per op type and the slowest op shapes:
+// onnxruntime's profiler and prints the time per op type and the slowest op shapes (no memory pattern, as
+// phase 2 runs; OSFM_MEM_PATTERN=1 turns it on, OSFM_MEM_ARENA=0 turns the CPU arena off):
 //   OSFM_BENCH_TILES=4 OSFM_BENCH_TILE_SIZE=224 node --conditions=@osfm/source --import tsx bench/profile-backbone.ts
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,7 @@ const prefix = join(tmpdir(), `osfm-backbone-profile-${process.pid}`);
 const step = await TrainStep.create(model, (g) => {
   const f = model.forward(g.input("images", [tiles, 3, side, side]));
   return { loss: reduceMean(mul(f, f), [0, 1]) };
-}, { intraOpThreads: threads, ...(profile ? { profileFilePrefix: prefix } : {}) });
+}, { intraOpThreads: threads, memoryPattern: process.env.OSFM_MEM_PATTERN === "1", memArena: process.env.OSFM_MEM_ARENA !== "0", ...(profile ? { profileFilePrefix: prefix } : {}) });
 const feeds = { images: { data: Float32Array.from({ length: tiles * 3 * side * side }, () => Math.random() - 0.5), dims: [tiles, 3, side, side] } };
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
