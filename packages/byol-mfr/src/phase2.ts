@@ -4,7 +4,6 @@ import { SCALES } from "@osfm/mil";
 import { phase2StudentStep } from "./graphs";
 import type { PhaseDriver } from "./loop";
 import { derivedRng, permutation, sampleWithoutReplacement } from "./random";
-import { StepReadAhead } from "./step-read-ahead";
 import type { Networks } from "./state";
 import { sampleEpochTiles, type TileSlide, type TileSource } from "./tiles";
 import type { ResolvedConfig } from "./types";
@@ -31,12 +30,6 @@ async function readSlideTiles(slide: TileSlide, epoch: number, cfg: ResolvedConf
   centres.set(cb, ca.length);
   const scales = [...indices05.map(() => SCALES.scale05), ...indices20.map(() => SCALES.scale20)];
   return { rgb, centres, scales, n: indices05.length + indices20.length };
-}
-
-async function readStepTiles(tiles: TileSource, ids: readonly string[], epoch: number, cfg: ResolvedConfig, signal?: AbortSignal): Promise<SlideTiles[]> {
-  const read: SlideTiles[] = [];
-  for (const id of ids) read.push(await readSlideTiles(await tiles.open(id), epoch, cfg, signal));
-  return read;
 }
 
 /** Feeds shared by the phase-2 teacher and student: images, gather index, positions, padding, mask. */
@@ -95,16 +88,6 @@ export function phase2Driver(cfg: ResolvedConfig, nets: Networks, tiles: TileSou
   const D = nets.student.config.dim;
   const orders = new Map<number, number[]>();
   const tilesPerStep = phase2TilesPerStep(cfg);
-  const stepTiles = (epoch: number, stepInEpoch: number): Promise<SlideTiles[]> => {
-    let order = orders.get(epoch);
-    if (!order) {
-      order = permutation(ids.length, derivedRng(cfg.seed, "phase2-order", epoch));
-      orders.set(epoch, order);
-    }
-    const chosen = order.slice(stepInEpoch * p.slidesPerStep, (stepInEpoch + 1) * p.slidesPerStep).map((i) => ids[i] as string);
-    return readStepTiles(tiles, chosen, epoch, cfg, signal);
-  };
-  const ahead = new StepReadAhead(stepTiles, stepsPerEpoch, totalSteps);
   return {
     phase: 2, stepsPerEpoch, totalSteps, accumulation: 1, lr: p.lr, warmupSteps: p.warmupSteps, firstEpochNumber: cfg.phase1.epochs + 1, unit: "tiles",
     createStep: (seed) => {
@@ -112,7 +95,14 @@ export function phase2Driver(cfg: ResolvedConfig, nets: Networks, tiles: TileSou
       return phase2StudentStep(student, p.tileSize, tilesPerStep, { seed, threads: cfg.threads, lambdaMfr: cfg.lambdaMfr, ...(scaler ? { tokenScaler: scaler } : {}) });
     },
     async microFeeds(epoch, stepInEpoch, _micro, rng) {
-      const read = await ahead.take(epoch, stepInEpoch);
+      let order = orders.get(epoch);
+      if (!order) {
+        order = permutation(ids.length, derivedRng(cfg.seed, "phase2-order", epoch));
+        orders.set(epoch, order);
+      }
+      const chosen = order.slice(stepInEpoch * p.slidesPerStep, (stepInEpoch + 1) * p.slidesPerStep).map((i) => ids[i] as string);
+      const read: SlideTiles[] = [];
+      for (const id of chosen) read.push(await readSlideTiles(await tiles.open(id), epoch, cfg, signal));
       const f = batchFeeds(read, p.tileSize, tilesPerStep, cfg.maskRatio, rng);
       const out = await teacher.run({ images: f.images, index: f.index, pos: f.pos, pad: f.pad });
       const target = (cfg.mfrTarget === "input" ? out.features : out.tokens)?.data as Float32Array;
