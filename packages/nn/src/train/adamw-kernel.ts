@@ -1,7 +1,6 @@
-import { compileModule, F32, I32, op, V128, type WasmApi, wasmApi as wasm, type WasmFunction } from "./wasm-simd.js";
+import { compileModule, F32, I32, op, paddedToVectors as padded, STAGE_FLOATS, streamThroughStages, V128, type WasmApi, wasmApi as wasm, type WasmFunction } from "./wasm-simd.js";
 
 /** Floats per staging chunk (parameter and gradient slices copied in, 256 KB each: they stay in L2). */
-const CHUNK = 65536;
 const PAGE = 65536;
 /** WebAssembly (32-bit) memories stop at 65,536 pages (4 GiB); larger models use the JS loop. */
 const MAX_PAGES = 65536;
@@ -75,20 +74,20 @@ export class AdamWKernel {
   private readonly run: AdamwExport;
   private readonly stageP: Float32Array;
   private readonly stageG: Float32Array;
-  private next = 2 * CHUNK * 4;
+  private next = 2 * STAGE_FLOATS * 4;
 
   private constructor(api: WasmApi, module: object, pages: number) {
     this.memory = new api.Memory({ initial: pages, maximum: pages });
     this.run = new api.Instance(module, { env: { memory: this.memory } }).exports.adamw as AdamwExport;
-    this.stageP = new Float32Array(this.memory.buffer, 0, CHUNK);
-    this.stageG = new Float32Array(this.memory.buffer, CHUNK * 4, CHUNK);
+    this.stageP = new Float32Array(this.memory.buffer, 0, STAGE_FLOATS);
+    this.stageG = new Float32Array(this.memory.buffer, STAGE_FLOATS * 4, STAGE_FLOATS);
   }
 
   /** A kernel with room for the moments of parameters of these sizes, or null (no SIMD, or over 4 GiB). */
   static create(sizes: readonly number[]): AdamWKernel | null {
     const module = kernelModule();
     if (!module || !wasm) return null;
-    const bytes = 2 * CHUNK * 4 + sizes.reduce((a, n) => a + 2 * padded(n) * 4, 0);
+    const bytes = 2 * STAGE_FLOATS * 4 + sizes.reduce((a, n) => a + 2 * padded(n) * 4, 0);
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
     if (pages > MAX_PAGES) return null;
     try {
@@ -110,18 +109,10 @@ export class AdamWKernel {
   /** One AdamW update of `p` from `g` with moments `m`, `v` (both from {@link AdamWKernel.moment}). */
   update(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamWScalars): void {
     const { stageP, stageG } = this;
-    const n = p.length;
-    for (let start = 0; start < n; start += CHUNK) {
-      const len = Math.min(CHUNK, n - start);
-      stageP.set(p.subarray(start, start + len));
-      stageG.set(g.subarray(start, start + len));
-      const vecLen = padded(len);
-      for (let i = len; i < vecLen; i++) stageP[i] = stageG[i] = 0; // padding lanes: m, v, p stay 0
-      this.run(stageP.byteOffset, stageG.byteOffset, m.byteOffset + 4 * start, v.byteOffset + 4 * start, 4 * vecLen,
-        s.decay, s.stepSize, s.bc2Sqrt, s.eps, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.gradScale);
-      p.set(len === CHUNK ? stageP : stageP.subarray(0, len), start);
-    }
+    // padding lanes: m, v, p stay 0
+    streamThroughStages(p, g, stageP, stageG, (start, vecLen) => this.run(
+      stageP.byteOffset, stageG.byteOffset, m.byteOffset + 4 * start, v.byteOffset + 4 * start, 4 * vecLen,
+      s.decay, s.stepSize, s.bc2Sqrt, s.eps, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.gradScale));
   }
 }
 
-const padded = (n: number): number => Math.ceil(n / 4) * 4;

@@ -1,8 +1,7 @@
-import { compileModule, F32, I32, op, V128, type WasmApi, wasmApi, type WasmFunction } from "./wasm-simd.js";
+import { compileModule, F32, I32, op, STAGE_FLOATS, streamThroughStages, V128, type WasmApi, wasmApi, type WasmFunction } from "./wasm-simd.js";
 
 /** Floats per staging chunk (target and source slices copied in, 256 KB each: they stay in L2). */
-const CHUNK = 65536;
-const PAGES = Math.ceil((2 * CHUNK * 4) / 65536);
+const PAGES = Math.ceil((2 * STAGE_FLOATS * 4) / 65536);
 
 /**
  * ema(t, s, bytes, τ, 1 − τ): f32x4 over `bytes` (a multiple of 16) at byte addresses t, s:
@@ -42,8 +41,8 @@ export class EmaKernel {
   private constructor(api: WasmApi, module: object) {
     const memory = new api.Memory({ initial: PAGES, maximum: PAGES });
     this.run = new api.Instance(module, { env: { memory } }).exports.ema as EmaExport;
-    this.stageT = new Float32Array(memory.buffer, 0, CHUNK);
-    this.stageS = new Float32Array(memory.buffer, CHUNK * 4, CHUNK);
+    this.stageT = new Float32Array(memory.buffer, 0, STAGE_FLOATS);
+    this.stageS = new Float32Array(memory.buffer, STAGE_FLOATS * 4, STAGE_FLOATS);
   }
 
   /** A kernel, or null where WebAssembly SIMD is unavailable (callers keep a JS loop). */
@@ -60,15 +59,6 @@ export class EmaKernel {
   /** t ← τ·t + (1 − τ)·s in place (`t` and `s` of equal length). */
   update(t: Float32Array, s: Float32Array, tau: number): void {
     const { stageT, stageS } = this;
-    const n = t.length;
-    for (let start = 0; start < n; start += CHUNK) {
-      const len = Math.min(CHUNK, n - start);
-      stageT.set(t.subarray(start, start + len));
-      stageS.set(s.subarray(start, start + len));
-      const vecLen = Math.ceil(len / 4) * 4;
-      for (let i = len; i < vecLen; i++) stageT[i] = stageS[i] = 0;
-      this.run(stageT.byteOffset, stageS.byteOffset, 4 * vecLen, tau, 1 - tau);
-      t.set(len === CHUNK ? stageT : stageT.subarray(0, len), start);
-    }
+    streamThroughStages(t, s, stageT, stageS, (_start, vecLen) => this.run(stageT.byteOffset, stageS.byteOffset, 4 * vecLen, tau, 1 - tau));
   }
 }

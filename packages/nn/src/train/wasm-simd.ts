@@ -102,3 +102,30 @@ export function compileModule(functions: readonly WasmFunction[]): object | null
     return null;
   }
 }
+
+/** Floats in one staging buffer: kernels stream their arrays through two of these, in chunks. */
+export const STAGE_FLOATS = 65536;
+
+/** `n` rounded up to whole 4-lane vectors. */
+export const paddedToVectors = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * Streams `a` and `b` through the staging buffers in chunks of at most `STAGE_FLOATS`: each chunk is
+ * copied in (padding lanes zeroed), `kernel(start, vecLen)` updates `stageA` in place, and `stageA` is
+ * copied back into `a`.
+ */
+export function streamThroughStages(
+  a: Float32Array, b: Float32Array, stageA: Float32Array, stageB: Float32Array,
+  kernel: (start: number, vecLen: number) => void,
+): void {
+  const n = a.length;
+  for (let start = 0; start < n; start += STAGE_FLOATS) {
+    const len = Math.min(STAGE_FLOATS, n - start);
+    stageA.set(a.subarray(start, start + len));
+    stageB.set(b.subarray(start, start + len));
+    const vecLen = paddedToVectors(len);
+    for (let i = len; i < vecLen; i++) stageA[i] = stageB[i] = 0;
+    kernel(start, vecLen);
+    a.set(len === STAGE_FLOATS ? stageA : stageA.subarray(0, len), start);
+  }
+}
