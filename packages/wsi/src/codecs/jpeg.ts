@@ -31,6 +31,11 @@ export async function decodeJpegStream(stream: Uint8Array, scale = 1, maxPixels 
   return { ...small, channels: info.channels, colorReady: true };
 }
 
+/** Most pixels a JPEG tile of `width × height` may declare: a corrupt SOF must not make libjpeg allocate more than a few tiles' worth. */
+export function jpegPixelLimit(width: number, height: number): number {
+  return Math.max(width * height * 4, 1 << 20);
+}
+
 /**
  * TIFF JPEG (compression 7): abbreviated tiles completed with JPEGTables; photometric RGB decoded without
  * colour conversion. Decoded straight to RGBA by the native libjpeg-turbo addon when it is built (see
@@ -40,8 +45,7 @@ export const jpegCodec: Codec = {
   name: "jpeg",
   async decode(data: Uint8Array, ctx: DecodeContext): Promise<DecodedPixels> {
     const rgb = ctx.photometric === Photometric.Rgb && ctx.samplesPerPixel >= 3;
-    // A corrupt SOF must not make libjpeg allocate more than a few tiles' worth of pixels.
-    const maxPixels = Math.max(ctx.width * ctx.height * 4, 1 << 20);
+    const maxPixels = jpegPixelLimit(ctx.width, ctx.height);
     if (nativeJpegActive() && (ctx.samplesPerPixel === 3 || ctx.samplesPerPixel === 1)) {
       try {
         const p = await decodeJpegNative(data, ctx.jpegTables, rgb, 4, undefined, maxPixels);

@@ -1,5 +1,6 @@
 import { WsiError } from "../errors";
 import { isBuiltinCodec } from "../codecs/registry";
+import { jpegPixelLimit } from "../codecs/jpeg";
 import { decodeJpegNativeInto, isUnsupportedByNative, nativeJpegActive } from "../codecs/native-jpeg";
 import type { PixelRect, WindowTarget } from "../formats/types";
 import type { TiffImage } from "./image";
@@ -29,8 +30,7 @@ export function readJpegTileWindows(image: TiffImage, indices: number[], targets
     if (rect === undefined) return true;
     const at = ((target.destY + rect.y - target.rect.y) * target.destWidth + target.destX + rect.x - target.rect.x) * 4;
     const rgb = image.photometric === Photometric.Rgb && image.samplesPerPixel >= 3;
-    // a corrupt SOF must not make libjpeg allocate more than a few tiles' worth of pixels
-    const maxPixels = Math.max(image.tileWidth * image.tileHeight * 4, 1 << 20);
+    const maxPixels = jpegPixelLimit(image.tileWidth, image.tileHeight);
     try {
       await decodeJpegNativeInto(raw, image.jpegTables, rgb, rect, maxPixels, target.dest, at, target.destWidth * 4);
     } catch (cause) {
