@@ -122,7 +122,9 @@ describe("sequential read-ahead in readRegion", () => {
     // five tiles of row 1 (11 tiles across) read in order: runs of 4 and then 8 (clipped) decode the rest
     for (let tx = 0; tx < 5; tx++) await scanning.readRegion({ x: tx * 256, y: 256, level: 0, width: 256, height: 256 });
     await settled(scanning);
-    expect(cachedTiles(scanning)).toBe(11);
+    // all 11 were decoded: tiles 2–4, read ahead and then read as whole regions, were handed over to
+    // those reads (taken out of the cache); 0, 1 and the six not read yet are cached
+    expect(cachedTiles(scanning)).toBe(8);
     await scanning.close();
     const random = await openSlide(file);
     for (const [x, y] of [[900, 300], [100, 20], [1700, 400], [40, 200]] as const) await random.readRegion({ x, y, level: 0, width: 224, height: 224 });
@@ -133,6 +135,37 @@ describe("sequential read-ahead in readRegion", () => {
     for (const [x, y] of scan(small).slice(0, 6)) await small.readRegion({ x, y, level: 0, width: 256, height: 256 });
     expect(cachedTiles(small)).toBeLessThanOrEqual(4);
     await small.close();
+  });
+
+  it("hands a tile read ahead to the one read of exactly that tile: the caller owns the buffer, the cache keeps nothing it shares", async () => {
+    const plain = await openSlide(file, { readAheadTiles: 0 });
+    const slide = await openSlide(file);
+    const region = (x: number) => ({ x, y: 0, level: 0, width: 256, height: 256 });
+    const first = await slide.readRegion(region(0));
+    await slide.readRegion(region(256)); // a scan: tiles 2–5 are decoded ahead
+    await Promise.all((slide as unknown as { tiles: { prefetching: Set<Promise<unknown>> } }).tiles.prefetching);
+    const before = cachedTiles(slide);
+    const handed = await slide.readRegion(region(512));
+    expect(cachedTiles(slide)).toBe(before - 1); // tile 2 left the cache with the read
+    expect(handed.data.byteOffset).toBe(0);
+    expect(handed.data.buffer.byteLength).toBe(256 * 256 * 4);
+    const expected = await plain.readRegion(region(512));
+    expect(Buffer.compare(Buffer.from(handed.data), Buffer.from(expected.data))).toBe(0);
+    // the caller may scribble on what it got: later reads of the same tiles are unaffected
+    handed.data.fill(7);
+    first.data.fill(7);
+    for (const x of [0, 512]) {
+      const again = await slide.readRegion(region(x));
+      const want = await plain.readRegion(region(x));
+      expect(Buffer.compare(Buffer.from(again.data), Buffer.from(want.data)), `x=${x}`).toBe(0);
+    }
+    // two concurrent reads of one tile read ahead: at most one gets the tile's buffer, both the pixels
+    const [a, b] = await Promise.all([slide.readRegion(region(768)), slide.readRegion(region(768))]);
+    expect(a.data.buffer).not.toBe(b.data.buffer);
+    const want = await plain.readRegion(region(768));
+    for (const r of [a, b]) expect(Buffer.compare(Buffer.from(r.data), Buffer.from(want.data))).toBe(0);
+    await slide.close();
+    await plain.close();
   });
 
   it("an aborted read rejects with ABORTED while its tile is being read ahead; the scan then goes on", async () => {

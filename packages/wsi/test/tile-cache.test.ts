@@ -68,6 +68,47 @@ describe("TileCache", () => {
     expect(cache.lookup("a")).toBeInstanceOf(Uint8Array);
   });
 
+  it("take hands over a value loaded ahead that no reader was given, once, and frees its bytes", async () => {
+    const cache = new TileCache(10000);
+    const tile = (n: number) => new Uint8Array(1000).fill(n);
+    await Promise.all(cache.getMany(["a", "b", "c", "d"], async () => [tile(1), tile(2), tile(3), tile(4)], true));
+    expect(cache.size).toBe(4000);
+    const a = cache.take("a");
+    expect(a?.[0]).toBe(1);
+    expect(cache.size).toBe(3000);
+    expect(cache.take("a")).toBeUndefined(); // gone: a second taker gets nothing
+    expect(cache.has("a")).toBe(false);
+    // a reader given the value (a hit, through get or getMany or lookup) means it can no longer be taken
+    await cache.get("b", async () => tile(9));
+    expect(cache.take("b")).toBeUndefined();
+    await Promise.all(cache.getMany(["c"], async () => [tile(9)]));
+    expect(cache.take("c")).toBeUndefined();
+    expect(cache.lookup("d")).toBeInstanceOf(Uint8Array);
+    expect(cache.take("d")).toBeUndefined();
+    // a read-ahead hit does not count as given
+    await cache.get("e", async () => tile(5));
+    await Promise.all(cache.getMany(["f"], async () => [tile(6)], true));
+    await Promise.all(cache.getMany(["f"], async () => [tile(0)], true));
+    expect(cache.take("e")).toBeUndefined(); // loaded for a reader
+    expect(cache.take("f")?.[0]).toBe(6);
+  });
+
+  it("take refuses a value whose load was shared with a reader while in flight, and a view of a shared buffer", async () => {
+    const cache = new TileCache(10000);
+    let release: (v: (Uint8Array | null | Error)[]) => void = () => undefined;
+    const [ahead] = cache.getMany(["a"], () => new Promise((r) => { release = r; }), true);
+    expect(cache.has("a")).toBe(true);
+    const settled = cache.loaded("a");
+    const reader = cache.get("a", async () => new Uint8Array(1)); // shares the in-flight load
+    release([new Uint8Array(1000)]);
+    await Promise.all([ahead, reader, settled]);
+    expect(cache.take("a")).toBeUndefined();
+    expect(cache.loaded("a")).toBeUndefined(); // nothing in flight any more
+    const batch = new Uint8Array(2000);
+    await Promise.all(cache.getMany(["v", "w"], async () => [batch.subarray(0, 1000), batch.subarray(1000)], true));
+    expect(cache.take("v")).toBeUndefined();
+  });
+
   it("getMany with one promise per position settles each key on its own", async () => {
     const cache = new TileCache(10000);
     let releaseB: (v: Uint8Array) => void = () => undefined;

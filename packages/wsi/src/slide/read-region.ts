@@ -2,14 +2,23 @@ import type { PixelRect, TileSource, WindowTarget } from "../formats/types";
 import { expandRgb, rgbToRgba } from "../tiff/to-rgba";
 import { paintTileFiltered, premultiply, unpremultiply } from "./paint";
 
+/** A decoded tile handed over to a read of exactly that tile: no one else holds its buffer. */
+export interface OwnedTile {
+  owned: Uint8Array;
+}
+
+/** What a {@link TileFetcher} resolves to for one tile. */
+export type FetchedTile = Uint8Array | "painted" | OwnedTile | undefined;
+
 /**
  * Starts fetching decoded RGBA tiles of the level (through the cache); one promise per index,
  * resolving to undefined for a missing tile. Fetching several at once lets JPEG tiles share a decode.
  * With `targets` (per tile, the part of it the region covers and where that goes in the region's
  * buffer), a tile may instead be decoded straight into the buffer: its promise then resolves to
- * "painted".
+ * "painted". With `exactTile` (one index, and the region is exactly that tile) the tile may come as an
+ * {@link OwnedTile}, whose buffer the region may return as its own.
  */
-export type TileFetcher = (indices: number[], targets?: WindowTarget[]) => Promise<Uint8Array | "painted" | undefined>[];
+export type TileFetcher = (indices: number[], targets?: WindowTarget[], exactTile?: boolean) => Promise<FetchedTile>[];
 
 /** OpenSlide paints large requests in 4096-pixel chunks, each with its own integer level-0 origin. */
 const CHUNK = 4096;
@@ -57,7 +66,6 @@ async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: 
 }
 
 async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
-  const dest = new Uint8Array(w * h * 4);
   const lx = x / ds;
   const ly = y / ds;
   const { tileWidth: tw, tileHeight: th, tilesAcross, tilesDown } = level;
@@ -65,11 +73,13 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   let startY = Math.trunc(ly / th);
   let endX = Math.ceil((lx + w) / tw);
   let endY = Math.ceil((ly + h) / th);
-  if (endX <= 0 || endY <= 0 || startX > tilesAcross - 1 || startY > tilesDown - 1) return dest;
+  if (endX <= 0 || endY <= 0 || startX > tilesAcross - 1 || startY > tilesDown - 1) return new Uint8Array(w * h * 4);
   startX = Math.max(startX, 0);
   startY = Math.max(startY, 0);
   endX = Math.min(endX, tilesAcross);
   endY = Math.min(endY, tilesDown);
+  if (w === tw && h === th && lx === startX * tw && ly === startY * th) return readExactTile(fetch, startY * tilesAcross + startX, tw, th);
+  const dest = new Uint8Array(w * h * 4);
   const indices: number[] = [];
   for (let ty = endY - 1; ty >= startY; ty--) for (let tx = endX - 1; tx >= startX; tx--) indices.push(ty * tilesAcross + tx);
   const integral = Number.isInteger(lx) && Number.isInteger(ly);
@@ -89,9 +99,10 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
     if (b + WINDOW < indices.length) batch = start(b + WINDOW);
     for (let j = 0; j < current.length; j++) {
       const k = b + j;
-      const tile = await (current[j] as Promise<Uint8Array | "painted" | undefined>);
+      const fetched = await (current[j] as Promise<FetchedTile>);
       current[j] = DONE;
-      if (tile === undefined || tile === "painted") continue;
+      if (fetched === undefined || fetched === "painted") continue;
+      const tile = fetched instanceof Uint8Array ? fetched : fetched.owned;
       const index = indices[k] as number;
       const tx = index % tilesAcross;
       const ty = Math.floor(index / tilesAcross);
@@ -102,6 +113,20 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
     }
   }
   if (!integral) unpremultiply(dest);
+  return dest;
+}
+
+/**
+ * A region that is exactly tile `index` (`tw × th`, at the tile's own position): the tile's buffer itself
+ * when the fetcher hands it over as RGBA (a tile read ahead of a scan and not read yet: no copy), else a
+ * copy of the tile (transparent for a missing tile).
+ */
+async function readExactTile(fetch: TileFetcher, index: number, tw: number, th: number): Promise<Uint8Array> {
+  const fetched = await (fetch([index], undefined, true)[0] as Promise<FetchedTile>);
+  if (fetched !== undefined && fetched !== "painted" && !(fetched instanceof Uint8Array) && fetched.owned.length === tw * th * 4) return fetched.owned;
+  const dest = new Uint8Array(tw * th * 4);
+  const tile = fetched === undefined || fetched === "painted" ? undefined : fetched instanceof Uint8Array ? fetched : fetched.owned;
+  if (tile !== undefined) copyTile(dest, tw, th, tile, tw, th, 0, 0);
   return dest;
 }
 

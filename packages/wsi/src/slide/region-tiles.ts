@@ -2,6 +2,7 @@ import { WsiError } from "../errors";
 import type { TileSource, WindowTarget } from "../formats/types";
 import type { DecodePool } from "../worker-pool";
 import { ReadAhead } from "./read-ahead";
+import type { FetchedTile } from "./read-region";
 import type { TileCache } from "./tile-cache";
 
 /**
@@ -32,11 +33,41 @@ export class RegionTiles {
   /**
    * Starts fetching tiles `indices` of `level` for one region read (the `TileFetcher` of
    * read-region.ts): whole tiles through the cache, or windows decoded straight into the region
-   * (`targets`), and the tiles ahead of a scan in the background.
+   * (`targets`), or for a read of exactly one tile (`exactTile`) that tile handed over when it was read
+   * ahead, and the tiles ahead of a scan in the background.
    */
-  fetch(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[]): Promise<Uint8Array | "painted" | undefined>[] {
-    const out: Promise<Uint8Array | "painted" | undefined>[] = new Array(indices.length);
+  fetch(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[], exactTile = false): Promise<FetchedTile>[] {
     const ahead = this.planReadAhead(level, source, indices);
+    const out = exactTile && indices.length === 1
+      ? [this.handOver(level, source, indices[0] as number, signal)]
+      : this.fetchTiles(level, source, indices, signal, targets);
+    // after this read's own tiles, so that they are decoded first
+    this.prefetch(level, source, ahead);
+    return out;
+  }
+
+  /**
+   * Tile `index` for a read of exactly that tile. A tile decoded ahead of a scan that no reader has
+   * been given yet is taken out of the cache and handed over (the read returns its buffer, no copy):
+   * a scan of tile-aligned regions reads each tile once. Otherwise the tile is fetched as usual.
+   */
+  private handOver(level: number, source: TileSource, index: number, signal?: AbortSignal): Promise<FetchedTile> {
+    const key = `${level}/${index}`;
+    const take = (): FetchedTile | undefined => {
+      const owned = this.cache.take(key);
+      return owned === undefined ? undefined : { owned };
+    };
+    const now = take();
+    if (now !== undefined) return Promise.resolve(now);
+    const loading = this.cache.loaded(key);
+    if (loading === undefined) return this.fetchTiles(level, source, [index], signal)[0] as Promise<FetchedTile>;
+    const p = loading.then(() => take() ?? (this.fetchTiles(level, source, [index], signal)[0] as Promise<FetchedTile>));
+    return signal === undefined ? p : raceAbort(p, signal, this.path);
+  }
+
+  /** Whole tiles through the cache, or windows decoded straight into the region (see {@link fetch}). */
+  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[]): Promise<FetchedTile>[] {
+    const out: Promise<FetchedTile>[] = new Array(indices.length);
     const whole: number[] = [];
     const windows: number[] = [];
     // a scan will read the rest of its tiles next: decode them whole (cached) rather than in part
@@ -60,8 +91,6 @@ export class RegionTiles {
         })();
       });
     }
-    // after this read's own tiles, so that they are decoded first
-    this.prefetch(level, source, ahead);
     return out;
   }
 
@@ -75,7 +104,7 @@ export class RegionTiles {
   private decodeWindow(level: number, source: TileSource, index: number, target: WindowTarget | undefined): boolean {
     if (target === undefined || source.readTileWindows === undefined) return false;
     const key = `${level}/${index}`;
-    if (this.cache.lookup(key) !== undefined) return false;
+    if (this.cache.has(key)) return false;
     if (target.rect.width * target.rect.height >= WHOLE_TILE_FRACTION * source.tileWidth * source.tileHeight) return false;
     const times = this.readInPart.get(key) ?? 0;
     if (times >= PARTIAL_READS_BEFORE_WHOLE) {
@@ -131,7 +160,7 @@ export class RegionTiles {
         ),
       )));
     };
-    const done = Promise.allSettled(this.cache.getMany(ahead.map((i) => `${level}/${i}`), loadAhead));
+    const done = Promise.allSettled(this.cache.getMany(ahead.map((i) => `${level}/${i}`), loadAhead, true));
     this.prefetching.add(done);
     void done.then(() => this.prefetching.delete(done));
   }
