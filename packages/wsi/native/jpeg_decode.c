@@ -359,9 +359,55 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* The bytes of a Uint8Array argument (NULL when it is not one). */
+static unsigned char *uint8_data(napi_env env, napi_value value, size_t *length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void *data = NULL;
+  napi_value arraybuffer;
+  size_t offset;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return NULL;
+  if (napi_get_typedarray_info(env, value, &type, length, &data, &arraybuffer, &offset) != napi_ok || type != napi_uint8_array) return NULL;
+  return data != NULL ? (unsigned char *)data : (unsigned char *)"";
+}
+
+/*
+ * copyRows(src, srcOffset, srcStride, dest, destOffset, destStride, rowBytes, rows): copies `rows` rows
+ * of `rowBytes` bytes between two rasters, synchronously (the region painter's tile copy: one call
+ * instead of a subarray and a set per row). Throws a TypeError when a row lies outside either array.
+ */
+static napi_value copy_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 8) return throw_type_error(env, "copyRows(src, srcOffset, srcStride, dest, destOffset, destStride, rowBytes, rows) takes 8 arguments");
+  size_t src_length = 0, dest_length = 0;
+  unsigned char *src = uint8_data(env, argv[0], &src_length);
+  unsigned char *dest = uint8_data(env, argv[3], &dest_length);
+  double v[6] = {0};
+  const int at[6] = {1, 2, 4, 5, 6, 7};
+  for (int k = 0; k < 6; k++) {
+    if (napi_get_value_double(env, argv[at[k]], &v[k]) != napi_ok || !(v[k] >= 0 && v[k] <= 9007199254740991.0) || v[k] != (double)(size_t)v[k]) {
+      return throw_type_error(env, "copyRows: offsets, strides and sizes must be non-negative integers");
+    }
+  }
+  const size_t src_offset = (size_t)v[0], src_stride = (size_t)v[1], dest_offset = (size_t)v[2], dest_stride = (size_t)v[3];
+  const size_t row_bytes = (size_t)v[4], rows = (size_t)v[5];
+  if (src == NULL || dest == NULL) return throw_type_error(env, "copyRows: src and dest must be Uint8Arrays");
+  if (rows == 0 || row_bytes == 0) return NULL;
+  /* the last row of each side must end inside its array (strides may be 0 only for one row) */
+  const double src_end = (double)src_offset + (double)(rows - 1) * (double)src_stride + (double)row_bytes;
+  const double dest_end = (double)dest_offset + (double)(rows - 1) * (double)dest_stride + (double)row_bytes;
+  if (src_end > (double)src_length || dest_end > (double)dest_length) return throw_type_error(env, "copyRows: a row lies outside src or dest");
+  for (size_t r = 0; r < rows; r++) memmove(dest + dest_offset + r * dest_stride, src + src_offset + r * src_stride, row_bytes);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
   napi_set_named_property(env, exports, "decode", fn);
+  napi_create_function(env, "copyRows", NAPI_AUTO_LENGTH, copy_rows, NULL, &fn);
+  napi_set_named_property(env, exports, "copyRows", fn);
   return exports;
 }

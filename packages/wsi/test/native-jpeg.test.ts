@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeJpegNative, decodeJpegNativeInto, nativeJpegActive } from "../src/codecs/native-jpeg";
+import { copyRowsNative, decodeJpegNative, decodeJpegNativeInto, nativeJpegActive } from "../src/codecs/native-jpeg";
 import { tiledLevel } from "../src/formats/tiff-sources";
 import { openSlide, WsiError } from "../src/index";
 import { FileSource } from "../src/io/file-source";
@@ -92,6 +92,24 @@ describe.skipIf(!nativeJpegActive())("native libjpeg-turbo JPEG decoder", () => 
     }
     // a destination too small for the window's rows is refused before decoding
     await expect(decodeJpegNativeInto(abbreviated, tables, false, { x: 0, y: 0, width: 40, height: 30 }, 1 << 20, dest, (59 * 100) * 4, 400)).rejects.toThrow(TypeError);
+  });
+
+  it("copyRows copies rows between rasters of different strides, views included, and refuses rows outside either", () => {
+    const src = Uint8Array.from({ length: 10 * 8 }, (_, i) => i); // 10 bytes per row, 8 rows
+    const backing = new Uint8Array(4 + 12 * 6).fill(200);
+    const dest = backing.subarray(4); // a view: 12 bytes per row, 6 rows
+    expect(copyRowsNative(src, 2 * 10 + 3, 10, dest, 1 * 12 + 5, 12, 4, 5)).toBe(true);
+    for (let y = 0; y < 6; y++) {
+      for (let x = 0; x < 12; x++) {
+        const inside = y >= 1 && y < 6 && x >= 5 && x < 9;
+        expect(dest[y * 12 + x], `${x},${y}`).toBe(inside ? (y - 1 + 2) * 10 + (x - 5 + 3) : 200);
+      }
+    }
+    expect(Array.from(backing.subarray(0, 4))).toEqual([200, 200, 200, 200]);
+    expect(() => copyRowsNative(src, 0, 10, dest, 60, 12, 13, 1)).toThrow(TypeError); // a row past dest's end
+    expect(() => copyRowsNative(src, 0, 10, dest, 0, 12, 4, 7)).toThrow(TypeError); // one row too many for dest
+    expect(() => copyRowsNative(src, 75, 10, dest, 0, 12, 6, 1)).toThrow(TypeError); // past the end of src
+    expect(() => copyRowsNative(src, -1, 10, dest, 0, 12, 4, 1)).toThrow(TypeError);
   });
 
   it("rejects corrupt streams with libjpeg's message, never crashing the process", async () => {

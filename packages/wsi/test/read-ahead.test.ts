@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSlide, writeSlide, WsiError, type Slide } from "../src/index";
+import { nativeJpegActive } from "../src/codecs/native-jpeg";
 import { FileSource } from "../src/io/file-source";
 import { ReadAhead } from "../src/slide/read-ahead";
 import { readTiff } from "../src/tiff/ifd";
@@ -122,9 +123,10 @@ describe("sequential read-ahead in readRegion", () => {
     // five tiles of row 1 (11 tiles across) read in order: runs of 4 and then 8 (clipped) decode the rest
     for (let tx = 0; tx < 5; tx++) await scanning.readRegion({ x: tx * 256, y: 256, level: 0, width: 256, height: 256 });
     await settled(scanning);
-    // all 11 were decoded: tiles 2–4, read ahead and then read as whole regions, were handed over to
-    // those reads (taken out of the cache); 0, 1 and the six not read yet are cached
-    expect(cachedTiles(scanning)).toBe(8);
+    // all 11 were decoded. With the native decoder, tiles 2–4, read ahead and then read as whole
+    // regions, were handed over to those reads (taken out of the cache): 0, 1 and the six not read yet
+    // are cached. sharp's tiles share one buffer per batched decode, so they stay cached.
+    expect(cachedTiles(scanning)).toBe(nativeJpegActive() ? 8 : 11);
     await scanning.close();
     const random = await openSlide(file);
     for (const [x, y] of [[900, 300], [100, 20], [1700, 400], [40, 200]] as const) await random.readRegion({ x, y, level: 0, width: 224, height: 224 });
@@ -137,7 +139,8 @@ describe("sequential read-ahead in readRegion", () => {
     await small.close();
   });
 
-  it("hands a tile read ahead to the one read of exactly that tile: the caller owns the buffer, the cache keeps nothing it shares", async () => {
+  // the native decoder gives each tile a buffer of its own (sharp's batched decodes share one)
+  it.skipIf(!nativeJpegActive())("hands a tile read ahead to the one read of exactly that tile: the caller owns the buffer, the cache keeps nothing it shares", async () => {
     const plain = await openSlide(file, { readAheadTiles: 0 });
     const slide = await openSlide(file);
     const region = (x: number) => ({ x, y: 0, level: 0, width: 256, height: 256 });

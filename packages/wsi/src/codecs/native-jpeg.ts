@@ -19,6 +19,8 @@ interface NativeJpegBinding {
     x: number, y: number, width: number, height: number, maxPixels: number,
     dest?: Uint8Array, destOffset?: number, destStride?: number,
   ): Promise<NativeJpegPixels>;
+  /** Absent from addons built before it was added. */
+  copyRows?(src: Uint8Array, srcOffset: number, srcStride: number, dest: Uint8Array, destOffset: number, destStride: number, rowBytes: number, rows: number): void;
 }
 
 let binding: NativeJpegBinding | null | undefined;
@@ -82,6 +84,21 @@ export async function decodeJpegNativeInto(
   if (b === undefined) throw new Error("unsupported: the native JPEG decoder is not built");
   const { width, height } = await b.decode(tile, tables ?? null, rgb, 4, window.x, window.y, window.width, window.height, maxPixels, dest, destOffset, destStride);
   return { width, height };
+}
+
+/**
+ * Copies `rows` rows of `rowBytes` bytes from `src` (rows `srcStride` bytes apart from `srcOffset`) to
+ * `dest` (likewise) with the addon, in one synchronous call; false (nothing copied) when the addon is
+ * not loaded, and the caller copies. Throws a TypeError when a row lies outside either array.
+ */
+export function copyRowsNative(
+  src: Uint8Array, srcOffset: number, srcStride: number,
+  dest: Uint8Array, destOffset: number, destStride: number, rowBytes: number, rows: number,
+): boolean {
+  const copyRows = loadBinding()?.copyRows;
+  if (copyRows === undefined) return false;
+  copyRows(src, srcOffset, srcStride, dest, destOffset, destStride, rowBytes, rows);
+  return true;
 }
 
 /** True for a native decode failure that means "use sharp" rather than "the data is bad". */
