@@ -2,6 +2,7 @@ import type { Node, Tensor } from "../graph/graph.js";
 import { isFloat } from "../graph/types.js";
 import { add } from "../ops/elementwise.js";
 import { fullLike } from "../ops/shape-ops.js";
+import { customGradientOf } from "./custom-grad.js";
 import type { GradRule } from "./helpers.js";
 import { elementwiseRules } from "./rules-elementwise.js";
 import { chainOf } from "./rules-fused.js";
@@ -66,6 +67,17 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
   for (const n of useful) {
     const gy = n.outputs.map((o) => grads.get(o) ?? null);
     if (gy.every((x) => x === null)) continue;
+    // a tensor with a hand-written VJP (withCustomGradient): straight to its inputs; the nodes between get no gradient
+    const custom = n.outputs.length === 1 && gy[0] ? customGradientOf(n.outputs[0] as Tensor) : undefined;
+    if (custom && gy[0]) {
+      const needs = custom.inputs.map((t) => needed.has(t) && depends.has(t));
+      const gx = custom.vjp(gy[0], needs);
+      custom.inputs.forEach((t, i) => {
+        const gi = gx[i];
+        if (gi && needs[i]) accumulate(t, gi);
+      });
+      continue;
+    }
     // a chain first → n whose link only n reads: one rule straight to first's input (first is then skipped)
     const chain = chainOf(n);
     const src = chain?.first.inputs[0];

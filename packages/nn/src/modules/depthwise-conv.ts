@@ -1,0 +1,93 @@
+import { withCustomGradient } from "../autodiff/custom-grad.js";
+import { depthwiseWeightGradChannelsFirst } from "../autodiff/depthwise-weight-grad.js";
+import type { Tensor } from "../graph/graph.js";
+import { conv2d } from "../ops/nn-ops.js";
+import { reduceSum } from "../ops/reduce.js";
+import { concat, gather, pad, reshape, transpose } from "../ops/shape-ops.js";
+
+/**
+ * Largest output plane (Ho·Wo) computed with image and kernel swapped ({@link depthwiseConvSwapped}): its GEMM
+ * does ≈ H·W/k² times the useful work, so it wins only on small planes. 1 thread, 16 tiles, weights fed as
+ * inputs (forward incl. the NHWC transpose): 14×14 15 vs 20 ms, 7×7 3.8 vs 18 ms; at 28×28 the waste is 16×.
+ */
+export const SWAPPED_MAX_PLANE = 14 * 14;
+
+/** Reverses both spatial axes of x [.., H, W] as one reversed copy of the flattened H·W axis (faster than two reversed axes). */
+function flipSpatial(x: Tensor): Tensor {
+  const g = x.graph;
+  const shape = x.shape as number[];
+  const lead = shape.slice(0, -2);
+  const flat = reshape(x, [...lead, (shape[shape.length - 2] as number) * (shape[shape.length - 1] as number)]);
+  const axis = lead.length;
+  const rev = g.addNode("Slice", [flat, g.int64s([-1]), g.int64s([-(2 ** 62)]), g.int64s([axis]), g.int64s([-1])], [{ dtype: x.dtype, shape: flat.shape }])[0] as Tensor;
+  return reshape(rev, shape);
+}
+
+/**
+ * The per-channel image I [1, C, Ho + H − 1, Wo + W − 1] such that a grouped Conv of I with the flipped tiles as
+ * filters is the correlation of the tiles with `w`: I[t, s] = w[p + H − 1 − t, p + W − 1 − s] (zero outside the
+ * kernel), or with the kernel flipped (`flipKernel`, for the input gradient): the (flipped) kernel zero-padded.
+ */
+function kernelImage(w: Tensor, h: number, wd: number, ho: number, wo: number, pads: readonly [number, number], flipKernel: boolean): Tensor {
+  const g = w.graph;
+  const [c, , kh, kw] = w.shape as number[] as [number, number, number, number];
+  const [ih, iw] = [ho + h - 1, wo + wd - 1];
+  // rows t with 0 ≤ p + H − 1 − t < kh: t from p + H − kh; the image holds the kernel reversed (the flipped kernel as is)
+  const [top, left] = [pads[0] + h - kh, pads[1] + wd - kw];
+  const [bottom, right] = [ih - top - kh, iw - left - kw];
+  const kernel = flipKernel ? reshape(w, [1, c, kh, kw]) : flipSpatial(reshape(w, [1, c, kh, kw]));
+  if (top >= 0 && left >= 0 && bottom >= 0 && right >= 0) return pad(kernel, [0, 0, top, left, 0, 0, bottom, right]);
+  const zero = kh * kw; // kernel larger than the image (heavy padding): pick the covered taps
+  const idx: number[] = [];
+  for (let t = 0; t < ih; t++) for (let s = 0; s < iw; s++) {
+    const [i, j] = [t - top, s - left];
+    idx.push(i >= 0 && i < kh && j >= 0 && j < kw ? i * kw + j : zero);
+  }
+  const padded = concat([reshape(kernel, [c, kh * kw]), g.constant(new Float32Array(c), [c, 1], "float32", "kernel_zero")], 1); // [C, kh·kw + 1]
+  return reshape(gather(padded, g.int64s(idx), 1), [1, c, ih, iw]);
+}
+
+/** Correlation of channels-first tiles dc [C, N, H, W] with a depthwise kernel, via the swapped grouped Conv → [C, N, Ho, Wo]. */
+function swappedCorrelation(dc: Tensor, w: Tensor, bias: Tensor | null, pads: readonly [number, number], flipKernel: boolean): Tensor {
+  const [c, n, h, wd] = dc.shape as number[] as [number, number, number, number];
+  const [, , kh, kw] = w.shape as number[] as [number, number, number, number];
+  const [ho, wo] = [h + 2 * pads[0] - kh + 1, wd + 2 * pads[1] - kw + 1];
+  const filters = reshape(flipSpatial(dc), [c * n, 1, h, wd]); // the N tiles of each channel are its N filters
+  // per-output-channel bias [C·N]: b[c] repeated N times
+  const b = bias ? reshape(gather(reshape(bias, [c, 1]), dc.graph.int64s(new Array<number>(n).fill(0)), 1), [c * n]) : null;
+  const y = conv2d(kernelImage(w, h, wd, ho, wo, pads, flipKernel), filters, b, { groups: c }); // [1, C·N, Ho, Wo]
+  return reshape(y, [c, n, ho, wo]);
+}
+
+/**
+ * Depthwise Conv (stride 1, undilated, symmetric padding, weight [C, 1, kh, kw]) of x [N, C, H, W] with the roles
+ * of image and kernel swapped: the zero-padded kernel is a small image and each channel's N tiles are N filters
+ * of a grouped Conv (C groups), so onnxruntime runs one GEMM [N, H·W]·[H·W, Ho·Wo] per channel over an im2col of
+ * the kernel image that stays in cache, instead of its depthwise path (im2col + one-row GEMM, ≈ 3–5 GMAC/s) —
+ * when the weights are not constants (constant weights get onnxruntime's NCHWc depthwise kernel).
+ * Returns y [C, N, Ho, Wo] (channels first). The gradient is hand-written: the input gradient is the same swapped
+ * correlation of gy with the flipped kernel, the weight gradient the band GEMM of `depthwiseWeightGrad`, reusing
+ * the channels-first x and gy.
+ */
+export function depthwiseConvSwapped(x: Tensor, w: Tensor, bias: Tensor | null, pads: readonly [number, number]): Tensor {
+  const [kh, kw] = [w.shape[2] as number, w.shape[3] as number];
+  const xc = transpose(x, [1, 0, 2, 3]); // [C, N, H, W]
+  const y = swappedCorrelation(xc, w, bias, pads, false);
+  const inputs = bias ? [x, w, bias] : [x, w];
+  return withCustomGradient(y, inputs, (gy, needs) => {
+    const gx = needs[0] ? transpose(swappedCorrelation(gy, w, null, [kh - 1 - pads[0], kw - 1 - pads[1]], true), [1, 0, 2, 3]) : null;
+    const gw = needs[1] ? depthwiseWeightGradChannelsFirst(xc, gy, kh, kw, pads[0], pads[1]) : null;
+    const gb = needs[2] ? reduceSum(gy, [1, 2, 3]) : null;
+    return [gx, gw, gb];
+  });
+}
+
+/** Whether {@link depthwiseConvSwapped} is the faster form for this input and weight (fed weights, small plane). */
+export function preferSwappedDepthwise(x: Tensor, w: Tensor, pads: readonly [number, number]): boolean {
+  if (![...x.shape, ...w.shape].every((d) => typeof d === "number")) return false;
+  if (x.graph.initializers.has(w.name)) return false;
+  const [kh, kw] = [w.shape[2] as number, w.shape[3] as number];
+  const ho = (x.shape[2] as number) + 2 * pads[0] - kh + 1;
+  const wo = (x.shape[3] as number) + 2 * pads[1] - kw + 1;
+  return ho > 0 && wo > 0 && pads[0] < kh && pads[1] < kw && ho * wo <= SWAPPED_MAX_PLANE;
+}
