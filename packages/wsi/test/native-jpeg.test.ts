@@ -140,6 +140,45 @@ describe.skipIf(!nativeJpegActive())("native libjpeg-turbo JPEG decoder", () => 
   });
 });
 
+describe("regions over a missing tile", () => {
+  it("read the missing tile's part as transparent, whatever path paints the other tiles (whole, windows, read ahead)", async () => {
+    const full = path.join(dir, "all-tiles.tiff");
+    const holed = path.join(dir, "missing-tile.tiff");
+    const tiles = cutTiles(testPicture(520, 390), 520, 390, 3, 128, 128);
+    const split = (await Promise.all(tiles.map((t) => jpegOf(t, 128, 128, 80, "4:4:4")))).map(splitJpegTables);
+    const write = (file: string, missing: number) => writeFileSync(file, buildTiff([{
+      tiled: true,
+      chunks: split.map((c, i) => (i === missing ? new Uint8Array(0) : c.abbreviated)),
+      tags: [
+        ...basicTags({ width: 520, height: 390, compression: 7, photometric: 6, tile: [128, 128] }),
+        { tag: 530, type: "short", value: [1, 1] },
+        { tag: 347, type: "undefined", value: (split[0] as { tables: Uint8Array }).tables },
+      ],
+    }]));
+    write(full, -1);
+    write(holed, 6); // tile (1, 1): pixels x 128–255, y 128–255
+    const reference = await openSlide(full);
+    const slide = await openSlide(holed);
+    // straddling windows, then a left-to-right scan (whole tiles, read ahead), then exactly the missing tile
+    const regions = [[100, 100, 90, 70], [60, 150, 224, 100], [0, 128, 128, 128], [128, 128, 128, 128], [256, 128, 128, 128], [130, 200, 300, 40], [128, 128, 128, 128]] as const;
+    for (const [x, y, width, height] of regions) {
+      const got = (await slide.readRegion({ x, y, level: 0, width, height })).data;
+      const want = (await reference.readRegion({ x, y, level: 0, width, height })).data;
+      for (let r = 0; r < height; r++) {
+        for (let c = 0; c < width; c++) {
+          const inHole = x + c >= 128 && x + c < 256 && y + r >= 128 && y + r < 256;
+          const at = (r * width + c) * 4;
+          const pixel = Array.from(got.subarray(at, at + 4));
+          const expected = inHole ? [0, 0, 0, 0] : Array.from(want.subarray(at, at + 4));
+          if (pixel.join() !== expected.join()) expect(pixel, `region ${x},${y} ${width}x${height} pixel ${c},${r}`).toEqual(expected);
+        }
+      }
+    }
+    await slide.close();
+    await reference.close();
+  });
+});
+
 /**
  * Random level-0 224² reads, edge-overlapping ones and the issue's tolerance against OpenSlide. With the
  * native decoder the region reader decodes windows of these tiles; with sharp (OSFM_WSI_NATIVE=0) whole tiles.
