@@ -38,3 +38,29 @@ export function depthwiseWeightGradChannelsFirst(xc: Tensor, gyc: Tensor, kh: nu
   const picked = gather(m, reshape(g.int64s(diagonals), [kh, kw, wo]), 1); // [C, kh, kw, Wo]
   return reshape(reduceSum(picked, [3]), [c, 1, kh, kw]);
 }
+
+/**
+ * Largest H·W·Ho·Wo for which {@link depthwiseWeightGradDense} is used (7×7 planes): there the per-channel
+ * product xᵀ·gy over the N tiles plus one GEMM with a constant 0/1 tap matrix (≈ 3 ms at [768, 16, 7, 7]) beats the
+ * row bands (pad, Gather, GEMM, diagonal Gather: ≈ 13 ms); at 14×14 the tap GEMM alone is 0.7 GMAC.
+ */
+export const DENSE_WEIGHT_GRAD_MAX = 49 * 49;
+
+/**
+ * The depthwise weight gradient for small planes: G[c] = xc[c]ᵀ·gyc[c] ([H·W, Ho·Wo], summed over the N tiles),
+ * then dW[c, i, j] = Σ G[c, (u, v), (y, x)] over u − y = i − padH, v − x = j − padW, as G·P with a constant 0/1
+ * matrix P [H·W·Ho·Wo, kh·kw]. xc [C, N, H, W], gyc [C, N, Ho, Wo] → [C, 1, kh, kw].
+ */
+export function depthwiseWeightGradDense(xc: Tensor, gyc: Tensor, kh: number, kw: number, padH: number, padW: number): Tensor {
+  const g = xc.graph;
+  const [c, n, h, w] = xc.shape as number[] as [number, number, number, number];
+  const [, , ho, wo] = gyc.shape as number[] as [number, number, number, number];
+  const gram = matmul(transpose(reshape(xc, [c, n, h * w]), [0, 2, 1]), reshape(gyc, [c, n, ho * wo])); // [C, H·W, Ho·Wo]
+  const taps = new Float32Array(h * w * ho * wo * kh * kw);
+  for (let u = 0; u < h; u++) for (let v = 0; v < w; v++) for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) {
+    const [i, j] = [u - y + padH, v - x + padW];
+    if (i >= 0 && i < kh && j >= 0 && j < kw) taps[(((u * w + v) * ho + y) * wo + x) * kh * kw + i * kw + j] = 1;
+  }
+  const dw = matmul(reshape(gram, [c, h * w * ho * wo]), g.constant(taps, [h * w * ho * wo, kh * kw], "float32", "depthwise_taps"));
+  return reshape(dw, [c, 1, kh, kw]);
+}

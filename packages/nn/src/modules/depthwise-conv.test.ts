@@ -54,7 +54,8 @@ function relErr(a: Float32Array | undefined, b: Float32Array | undefined): numbe
 describe("depthwise Conv with image and kernel swapped", () => {
   const rng = new Rng(11);
   it.each<Case>([
-    { x: [3, 4, 7, 7], k: 7, pad: 3 }, // ConvNeXt's last stage
+    { x: [3, 4, 7, 7], k: 7, pad: 3 }, // ConvNeXt's last stage (dense weight gradient)
+    { x: [2, 3, 9, 9], k: 7, pad: 3 }, // weight gradient by row bands
     { x: [2, 3, 5, 6], k: 3, pad: 1 }, // non-square plane
     { x: [2, 2, 6, 5], k: 5, pad: 1 }, // output smaller than the input
     { x: [1, 3, 4, 4], k: 3, pad: 2 }, // output larger than the input

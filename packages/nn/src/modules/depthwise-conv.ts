@@ -1,9 +1,10 @@
 import { withCustomGradient } from "../autodiff/custom-grad.js";
-import { depthwiseWeightGradChannelsFirst } from "../autodiff/depthwise-weight-grad.js";
+import { DENSE_WEIGHT_GRAD_MAX, depthwiseWeightGradChannelsFirst, depthwiseWeightGradDense } from "../autodiff/depthwise-weight-grad.js";
 import type { Tensor } from "../graph/graph.js";
 import { conv2d } from "../ops/nn-ops.js";
 import { reduceSum } from "../ops/reduce.js";
-import { concat, gather, reshape, transpose } from "../ops/shape-ops.js";
+import { gather, reshape, transpose } from "../ops/shape-ops.js";
+import { matmul } from "../ops/linalg.js";
 
 /**
  * Largest output plane (Ho·Wo) computed with image and kernel swapped ({@link depthwiseConvSwapped}): its GEMM
@@ -26,26 +27,25 @@ function flipSpatial(x: Tensor): Tensor {
 /**
  * The per-channel image I [1, C, Ho + H − 1, Wo + W − 1] such that a grouped Conv of I with the flipped tiles as
  * filters is the correlation of the tiles with `w`: I[t, s] = w[p + H − 1 − t, p + W − 1 − s] (zero outside the
- * kernel), or with the kernel flipped (`flipKernel`, for the input gradient). One Gather of kernel rows [kh·kw + 1, C]
- * (a zero row for the uncovered taps; whole C-float rows, then one small transpose). Not a Pad of the kernel:
- * onnxruntime folds such a Pad into the Conv's pads, and its padded im2col is ≈ 10 % slower (≈ 1 ms per call at
- * 14×14, more than the Gather).
+ * kernel), or with the kernel flipped (`flipKernel`, for the input gradient): the kernel [C, kh·kw] times a constant
+ * 0/1 placement matrix (exact: one 1 per column). Faster than a Gather of single floats or of kernel rows plus a
+ * transpose (which onnxruntime runs on one thread), and than a Pad of the kernel, which onnxruntime folds into the
+ * Conv's pads, whose padded im2col is ≈ 10 % slower (≈ 1 ms per call at 14×14).
  */
 function kernelImage(w: Tensor, h: number, wd: number, ho: number, wo: number, pads: readonly [number, number], flipKernel: boolean): Tensor {
   const g = w.graph;
   const [c, , kh, kw] = w.shape as number[] as [number, number, number, number];
   const [ih, iw] = [ho + h - 1, wo + wd - 1];
-  const zero = kh * kw;
-  const idx: number[] = [];
+  const placement = new Float32Array(kh * kw * ih * iw);
   for (let t = 0; t < ih; t++) {
     for (let s = 0; s < iw; s++) {
       let [i, j] = [pads[0] + h - 1 - t, pads[1] + wd - 1 - s];
       if (flipKernel) [i, j] = [kh - 1 - i, kw - 1 - j];
-      idx.push(i >= 0 && i < kh && j >= 0 && j < kw ? i * kw + j : zero);
+      if (i >= 0 && i < kh && j >= 0 && j < kw) placement[(i * kw + j) * ih * iw + t * iw + s] = 1;
     }
   }
-  const rows = concat([transpose(reshape(w, [c, kh * kw]), [1, 0]), g.constant(new Float32Array(c), [1, c], "float32", "kernel_zero")], 0); // [kh·kw + 1, C]
-  return reshape(transpose(gather(rows, g.int64s(idx), 0), [1, 0]), [1, c, ih, iw]);
+  const image = matmul(reshape(w, [c, kh * kw]), g.constant(placement, [kh * kw, ih * iw], "float32", "kernel_placement")); // [C, ih·iw]
+  return reshape(image, [1, c, ih, iw]);
 }
 
 /** Correlation of channels-first tiles dc [C, N, H, W] with a depthwise kernel, via the swapped grouped Conv → [C, N, Ho, Wo]. */
@@ -67,8 +67,8 @@ function swappedCorrelation(dc: Tensor, w: Tensor, bias: Tensor | null, pads: re
  * the kernel image that stays in cache, instead of its depthwise path (im2col + one-row GEMM, ≈ 3–5 GMAC/s) —
  * when the weights are not constants (constant weights get onnxruntime's NCHWc depthwise kernel).
  * Returns y [C, N, Ho, Wo] (channels first). The gradient is hand-written: the input gradient is the same swapped
- * correlation of gy with the flipped kernel, the weight gradient the band GEMM of `depthwiseWeightGrad`, reusing
- * the channels-first x and gy.
+ * correlation of gy with the flipped kernel, the weight gradient the band GEMM of `depthwiseWeightGrad` (on 7×7
+ * planes `depthwiseWeightGradDense`), reusing the channels-first x and gy.
  */
 export function depthwiseConvSwapped(x: Tensor, w: Tensor, bias: Tensor | null, pads: readonly [number, number]): Tensor {
   const [kh, kw] = [w.shape[2] as number, w.shape[3] as number];
@@ -77,7 +77,8 @@ export function depthwiseConvSwapped(x: Tensor, w: Tensor, bias: Tensor | null, 
   const inputs = bias ? [x, w, bias] : [x, w];
   return withCustomGradient(y, inputs, (gy, needs) => {
     const gx = needs[0] ? transpose(swappedCorrelation(gy, w, null, [kh - 1 - pads[0], kw - 1 - pads[1]], true), [1, 0, 2, 3]) : null;
-    const gw = needs[1] ? depthwiseWeightGradChannelsFirst(xc, gy, kh, kw, pads[0], pads[1]) : null;
+    const dense = (xc.shape[2] as number) * (xc.shape[3] as number) * (gy.shape[2] as number) * (gy.shape[3] as number) <= DENSE_WEIGHT_GRAD_MAX;
+    const gw = needs[1] ? (dense ? depthwiseWeightGradDense : depthwiseWeightGradChannelsFirst)(xc, gy, kh, kw, pads[0], pads[1]) : null;
     const gb = needs[2] ? reduceSum(gy, [1, 2, 3]) : null;
     return [gx, gw, gb];
   });
