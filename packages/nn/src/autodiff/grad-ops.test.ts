@@ -41,6 +41,8 @@ const float64Cases: Case[] = [
   ["MatMul (batched, broadcast B, K > N)", [I("a", [2, 3, 5]), I("b", [5, 4])], (_g, x) => matmul(t(x, 0), t(x, 1))],
   ["MatMul (batched, B = wᵀ, out <= in)", [I("a", [2, 3, 4]), I("w", [3, 4])], (_g, x) => matmul(t(x, 0), S.transpose(t(x, 1), [1, 0]))],
   ["MatMul (batched, B = wᵀ, out > in)", [I("a", [2, 3, 4]), I("w", [5, 4])], (_g, x) => matmul(t(x, 0), S.transpose(t(x, 1), [1, 0]))],
+  ["MatMul (batched, B = kᵀ by a last-two-axes swap: dk = gyᵀ·a)", [I("a", [2, 2, 3, 4]), I("k", [2, 2, 5, 4])], (_g, x) => matmul(t(x, 0), S.transpose(t(x, 1), [0, 1, 3, 2]))],
+  ["MatMul (batched, B = swap of a transposed source)", [I("a", [2, 3, 4]), I("k", [5, 2, 4])], (_g, x) => matmul(t(x, 0), S.transpose(S.transpose(t(x, 1), [1, 0, 2]), [0, 2, 1]))],
   ["MatMul (batch broadcast both)", [I("a", [2, 1, 3, 4]), I("b", [3, 4, 2])], (_g, x) => matmul(t(x, 0), t(x, 1))],
   ["Gemm (transA, transB, C [N])", [I("a", [4, 3]), I("b", [5, 4]), I("c", [5])], (_g, x) => gemm(t(x, 0), t(x, 1), t(x, 2), { transA: true, transB: true, alpha: 0.7, beta: 1.3 })],
   ["Gemm (plain, C [M,1])", [I("a", [3, 4]), I("b", [4, 5]), I("c", [3, 1])], (_g, x) => gemm(t(x, 0), t(x, 1), t(x, 2))],

@@ -82,17 +82,19 @@ export class MultiheadAttention extends Module {
       [q, k, v] = [proj(query, 0), proj(key, 1), proj(value, 2)];
     }
     let qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim)); // [B, H, T, hd]
-    let kt = transpose(reshape(k, [0, 0, this.numHeads, this.headDim]), [0, 2, 3, 1]); // [B, H, hd, S]
+    let kh = this.heads(k); // [B, H, S, hd]
     const mask = options.keyPaddingMask;
     if (mask) {
       if (mask.dtype !== "bool" || mask.rank !== 2) throw new ShapeError("MultiheadAttention", [mask.shape, key.shape], "keyPaddingMask must be bool [batch, keys]");
-      // additive bias over the keys folded into the product, [q, 1]·[kᵀ; bias] = q·kᵀ + bias:
+      // additive bias over the keys folded into the product, [q, 1]·[k, bias]ᵀ = q·kᵀ + bias:
       // no pass over the [B, H, T, S] scores (forward or backward) to add it
-      const bias = where(unsqueeze(mask, [1, 2]), MASKED_SCORE, g.scalar(0, qh.dtype)); // [B, 1, 1, S]
-      kt = concat([kt, expandAs(bias, slice(kt, [0], [1], [2]))], 2); // [B, H, hd + 1, S]
+      const bias = where(unsqueeze(mask, [1, 3]), MASKED_SCORE, g.scalar(0, qh.dtype)); // [B, 1, S, 1]
+      kh = concat([kh, expandAs(bias, slice(kh, [0], [1], [3]))], 3); // [B, H, S, hd + 1]
       qh = concat([qh, fullLike(slice(qh, [0], [1], [3]), 1)], 3); // [B, H, T, hd + 1]
     }
-    const scores = matmul(qh, kt); // [B, H, T, S]
+    // q·kᵀ with kᵀ as a last-two-axes swap (onnxruntime folds it into the product): the key gradient
+    // then comes out as dSᵀ·q in [B, H, S, hd] layout, a faster GEMM than qᵀ·dS (see the MatMul rule)
+    const scores = matmul(qh, transpose(kh, [0, 1, 3, 2])); // [B, H, T, S]
     const attn = dropout(softmax(scores, -1), this.dropout);
     const out = reshape(transpose(matmul(attn, this.heads(v)), [0, 2, 1, 3]), [0, 0, d]);
     return this.out_proj.forward(out);
