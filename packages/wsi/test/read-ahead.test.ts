@@ -171,6 +171,31 @@ describe("sequential read-ahead in readRegion", () => {
     await plain.close();
   });
 
+  it("on rows at least two runs long, reads the stored bytes of the next run ahead, once per tile; same pixels", async () => {
+    const plain = await openSlide(file, { readAheadTiles: 0 });
+    const slide = await openSlide(file, { readAheadTiles: 4 }); // runs of 4 on rows of 11 tiles
+    const named: number[] = [];
+    const original = TiffImage.prototype.readRawAhead;
+    TiffImage.prototype.readRawAhead = function (this: TiffImage, indices: number[]) {
+      named.push(...indices);
+      original.call(this, indices);
+    };
+    try {
+      for (const [x, y] of scan(slide)) {
+        const a = await slide.readRegion({ x, y, level: 0, width: 256, height: 256 });
+        const b = await plain.readRegion({ x, y, level: 0, width: 256, height: 256 });
+        expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)), `${x},${y}`).toBe(0);
+      }
+    } finally {
+      TiffImage.prototype.readRawAhead = original;
+    }
+    // the runs after the first of each row, and the first run of the next row at each row's end
+    expect(named.length).toBeGreaterThan(10);
+    expect(new Set(named).size).toBe(named.length); // each tile's bytes read ahead once
+    await slide.close();
+    await plain.close();
+  });
+
   it("an aborted read rejects with ABORTED while its tile is being read ahead; the scan then goes on", async () => {
     const plain = await openSlide(file, { readAheadTiles: 0 });
     const slide = await openSlide(file);
@@ -212,6 +237,32 @@ describe("sequential read-ahead in readRegion", () => {
     const next = await slide.readRegion({ x: 6 * 256, y: 0, level: 0, width: 256, height: 256 });
     expect(next.data[3]).toBe(255);
     await slide.close();
+  });
+});
+
+describe("TiffImage.readRawAhead", () => {
+  it("keeps the stored bytes of tiles read ahead until they are read, once, and reads the others from the file", async () => {
+    const src = await FileSource.open(file);
+    const tiff = await readTiff(src);
+    const image = new TiffImage(tiff, tiff.ifds[0] as (typeof tiff.ifds)[number]);
+    const expected = new Map<number, Uint8Array>();
+    for (const i of [3, 4, 5, 9]) expected.set(i, (await image.readRaw(i)) as Uint8Array);
+    let reads = 0;
+    const read = src.read.bind(src);
+    src.read = (offset: number, length: number, what?: string) => { reads++; return read(offset, length, what); };
+    image.readRawAhead([3, 4, 5]);
+    expect(reads).toBe(1); // one positioned read for the three back-to-back tiles, started at once
+    const many = await image.readRawMany([4, 9, 3]);
+    expect(reads).toBe(2); // only tile 9 came from the file
+    const one = await image.readRaw(5);
+    expect(reads).toBe(2);
+    [...many, one].forEach((raw, k) => {
+      const i = [4, 9, 3, 5][k] as number;
+      expect(Buffer.compare(Buffer.from(raw as Uint8Array), Buffer.from(expected.get(i) as Uint8Array)), `tile ${i}`).toBe(0);
+    });
+    await image.readRawMany([3, 4]); // consumed: read from the file again
+    expect(reads).toBe(3);
+    await src.close();
   });
 });
 

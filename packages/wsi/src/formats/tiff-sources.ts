@@ -27,6 +27,7 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
     },
     readTilesEach: (indices, options) => image.readTilesEach(indices, options).map((p, k) => p.then((tile) => (tile === undefined ? undefined : clipTile(tile, image, indices[k] as number, size)))),
     readTileWindows: canDecodeJpegWindows(image) ? (indices, targets) => readJpegTileWindows(image, indices, targets, size) : undefined,
+    readStoredAhead: (indices) => image.readRawAhead(indices),
   };
 }
 

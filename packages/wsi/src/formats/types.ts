@@ -35,6 +35,12 @@ export interface TileSource {
    * tile's data are left untouched), false when the file has no data for the tile.
    */
   readTileWindows?(indices: number[], targets: WindowTarget[]): Promise<boolean>[];
+  /**
+   * Optional: starts reading the stored (compressed) bytes of tiles that will be read soon, so that
+   * their decodes can start at once when they are asked for instead of after a file read (read-ahead
+   * of a scan: the file read then overlaps the decodes before it).
+   */
+  readStoredAhead?(indices: number[]): void;
 }
 
 /** A rectangle in pixels of one tile or image. */

@@ -13,6 +13,8 @@ import { Compression, Photometric, Tag } from "./tags";
 export const MAX_TILE_PIXELS = 2 ** 26;
 /** Largest single read that several back-to-back tiles are coalesced into (bytes). */
 const MAX_COALESCED_READ = 16 * 1024 * 1024;
+/** Most tiles whose stored bytes are kept read ahead (see {@link TiffImage.readRawAhead}). */
+const MAX_RAW_AHEAD = 128;
 
 /**
  * One raster of a TIFF (a pyramid level or an associated image), tiled or stripped.
@@ -37,6 +39,8 @@ export class TiffImage {
   readonly jpegTables: Uint8Array | undefined;
   readonly offsets: number[];
   readonly byteCounts: number[];
+  /** Stored bytes read ahead of need, per tile, until read (see {@link readRawAhead}). */
+  private readonly rawAhead = new Map<number, Promise<Uint8Array | undefined>>();
 
   constructor(tiff: TiffFile, ifd: Ifd) {
     const path = tiff.source.path;
@@ -92,6 +96,11 @@ export class TiffImage {
 
   /** Compressed bytes of tile `index`, or undefined for a missing (zero-length) tile. */
   async readRaw(index: number): Promise<Uint8Array | undefined> {
+    const ahead = this.rawAhead.get(index);
+    if (ahead !== undefined) {
+      this.rawAhead.delete(index);
+      return ahead;
+    }
     const length = this.byteCounts[index] ?? 0;
     const offset = this.offsets[index] ?? 0;
     if (length === 0 || offset === 0) return undefined;
@@ -103,6 +112,16 @@ export class TiffImage {
    * file (as in a row of most slides) are read with one positioned read per contiguous run.
    */
   async readRawMany(indices: number[]): Promise<(Uint8Array | undefined)[]> {
+    if (this.rawAhead.size > 0 && indices.some((i) => this.rawAhead.has(i))) {
+      // tiles read ahead come from there (once), the others from the file
+      const ahead = indices.map((i) => this.rawAhead.get(i));
+      indices.forEach((i) => this.rawAhead.delete(i));
+      const rest = indices.filter((_, k) => ahead[k] === undefined);
+      const read = rest.length > 0 ? this.readRawMany(rest) : Promise.resolve([]);
+      let r = 0;
+      const fromFile = await read;
+      return Promise.all(indices.map((_, k) => ahead[k] ?? fromFile[r++]));
+    }
     const out: (Uint8Array | undefined)[] = indices.map(() => undefined);
     const order = indices.map((_, k) => k).filter((k) => (this.byteCounts[indices[k] as number] ?? 0) > 0 && (this.offsets[indices[k] as number] ?? 0) > 0);
     order.sort((p, q) => (this.offsets[indices[p] as number] as number) - (this.offsets[indices[q] as number] as number));
@@ -136,6 +155,27 @@ export class TiffImage {
     }
     await Promise.all(reads);
     return out;
+  }
+
+  /**
+   * Starts reading the stored bytes of tiles `indices` (one positioned read per run of back-to-back
+   * tiles) and keeps them, at most {@link MAX_RAW_AHEAD} tiles, until {@link readRawMany} asks for
+   * them: a scan's read-ahead names the tiles of its next run, whose decodes then need not wait for
+   * the file. A failed read is forgotten here and surfaces when the tile is read.
+   */
+  readRawAhead(indices: number[]): void {
+    const wanted = indices.filter((i) => !this.rawAhead.has(i));
+    if (wanted.length === 0) return;
+    if (this.rawAhead.size + wanted.length > MAX_RAW_AHEAD) this.rawAhead.clear(); // bounded: only the next run matters
+    const all = this.readRawMany(wanted);
+    all.catch(() => undefined);
+    wanted.forEach((i, k) => {
+      const one = all.then((raws) => raws[k]);
+      one.catch(() => undefined);
+      this.rawAhead.set(i, one);
+    });
+    // a read that fails is not kept: the tile is read again (and fails there) when it is asked for
+    all.catch(() => wanted.forEach((i) => this.rawAhead.delete(i)));
   }
 
   /** Decodes tile `index` into RGBA `tileWidth × tileHeight` (undefined for a missing tile). */
