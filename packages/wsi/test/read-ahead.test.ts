@@ -74,16 +74,21 @@ describe("ReadAhead", () => {
     expect(ra.next(0, 100, [16, 17], 8)).toEqual([21, 22, 23, 24, 25, 26, 27, 28]);
     // two rows at once (a region straddling tile rows), clipped at the row end; other levels are separate
     expect(ra.next(1, 10, [6, 7, 16, 17], 8)).toEqual([]);
-    expect(ra.next(1, 10, [7, 8, 17, 18], 8)).toEqual([9, 19]);
+    // both rows scheduled to their end: the first run of the row below (row 2) is named too, once
+    expect(ra.next(1, 10, [7, 8, 17, 18], 8)).toEqual([9, 19, 20, 21, 22, 23]);
     expect(ra.next(1, 10, [8, 9, 18, 19], 8)).toEqual([]);
-    // the next row of a row-by-row scan starts ahead at once, a row seen before restarts its schedule
-    expect(ra.next(1, 10, [10, 11, 20, 21], 8)).toEqual([12, 13, 14, 15, 22, 23, 24, 25]);
+    // the next row of a row-by-row scan: a row seen before restarts its schedule, the row named ahead
+    // goes on from what was named (20–23, half of which is still ahead of this read)
+    expect(ra.next(1, 10, [10, 11, 20, 21], 8)).toEqual([12, 13, 14, 15]);
     expect(ra.next(1, 10, [0, 1], 8)).toEqual([]); // did not follow a row end
     // a scan of whole regions that never reads the row's last, partial tile still ends the row
     const edge = new ReadAhead();
     expect(edge.next(0, 10, [7], 8)).toEqual([]);
-    expect(edge.next(0, 10, [8], 8)).toEqual([9]);
-    expect(edge.next(0, 10, [10], 8)).toEqual([11, 12, 13, 14]);
+    expect(edge.next(0, 10, [8], 8)).toEqual([9, 10, 11, 12, 13]); // and the first run of row 1
+    expect(edge.next(0, 10, [10], 8)).toEqual([]); // already named
+    expect(edge.next(0, 10, [11], 8)).toEqual([]);
+    // half way: the next run (8, clipped to the row), which ends the row: the row below's first run too
+    expect(edge.next(0, 10, [12], 8)).toEqual([14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]);
     // random reads on a wide level
     const random = new ReadAhead();
     let extra = 0;
@@ -120,13 +125,14 @@ describe("sequential read-ahead in readRegion", () => {
     const tileBytes = 256 * 256 * 4;
     const settled = (slide: Slide) => Promise.all((slide as unknown as { tiles: { prefetching: Set<Promise<unknown>> } }).tiles.prefetching);
     const scanning = await openSlide(file);
-    // five tiles of row 1 (11 tiles across) read in order: runs of 4 and then 8 (clipped) decode the rest
+    // five tiles of row 1 (11 tiles across) read in order: runs of 4 and then 8 (clipped) decode the
+    // rest, and with the row scheduled to its end the first 8 tiles of row 2 are decoded too
     for (let tx = 0; tx < 5; tx++) await scanning.readRegion({ x: tx * 256, y: 256, level: 0, width: 256, height: 256 });
     await settled(scanning);
-    // all 11 were decoded. With the native decoder, tiles 2–4, read ahead and then read as whole
-    // regions, were handed over to those reads (taken out of the cache): 0, 1 and the six not read yet
-    // are cached. sharp's tiles share one buffer per batched decode, so they stay cached.
-    expect(cachedTiles(scanning)).toBe(nativeJpegActive() ? 8 : 11);
+    // 19 were decoded. With the native decoder, tiles 2–4, read ahead and then read as whole regions,
+    // were handed over to those reads (taken out of the cache); sharp's tiles share one buffer per
+    // batched decode, so they stay cached.
+    expect(cachedTiles(scanning)).toBe(nativeJpegActive() ? 16 : 19);
     await scanning.close();
     const random = await openSlide(file);
     for (const [x, y] of [[900, 300], [100, 20], [1700, 400], [40, 200]] as const) await random.readRegion({ x, y, level: 0, width: 224, height: 224 });

@@ -6,12 +6,16 @@
  * can decode them in batched calls (stacked JPEG tiles share one libjpeg call) before they are asked
  * for, the next run decoding in the background while the current one is painted. Runs start at 4 tiles
  * and double while the scan goes on (as the kernel's file read-ahead does), so a scan that stops soon
- * (a short stretch of tissue) wastes little. Random reads rarely look sequential and get nothing extra.
+ * (a short stretch of tissue) wastes little. Once the schedule of the lowest row a scan reads reaches
+ * the row's end, the first run of the row below is named too, so that it decodes while the scan
+ * finishes its row rather than when the next row starts. Random reads rarely look sequential and get
+ * nothing extra.
  */
 export class ReadAhead {
   /**
-   * Per `level/row`: rightmost column of the last read on the row, the first column not yet scheduled,
-   * and the size of the last run scheduled (0: none since the scan started).
+   * Per `level/row`: rightmost column of the last read on the row (-1: none yet, the row was named
+   * ahead of a scan reaching it), the first column not yet scheduled, and the size of the last run
+   * scheduled (0: none since the scan started).
    */
   private readonly rows = new Map<string, { last: number; ahead: number; size: number }>();
   /** Per level: whether the last read ended a row (see above), and the last run's size. */
@@ -54,7 +58,8 @@ export class ReadAhead {
         this.rows.set(key, (st = { last: b, ahead: b + 1, size: 0 }));
       } else {
         sequential = wrap || (a <= st.last + 1 && b > st.last);
-        if (sequential && !wrap) {
+        if (sequential && (!wrap || st.last < 0)) {
+          // (a row named ahead, now reached: its schedule goes on)
           st.ahead = Math.max(st.ahead, b + 1);
         } else {
           // a jump or a new pass restarts the schedule (tiles scheduled before may have been evicted since)
@@ -74,7 +79,24 @@ export class ReadAhead {
       st.size = size;
       lv.size = size;
     }
+    if (this.scanning) this.nameRowBelow(level, tilesAcross, spans, extra, Math.min(run, Math.max(first, lv.size)));
     return extra;
+  }
+
+  /**
+   * When the schedule of the lowest row in `spans` has reached the row's end, appends to `extra` the
+   * first `size` tiles of the row below (once; the caller drops tiles beyond the level) and records
+   * them as scheduled, so that the scan goes on from them when it gets there.
+   */
+  private nameRowBelow(level: number, tilesAcross: number, spans: Map<number, [number, number]>, extra: number[], size: number): void {
+    const lowest = Math.max(...spans.keys());
+    const st = this.rows.get(`${level}/${lowest}`);
+    if (st === undefined || st.ahead < tilesAcross) return;
+    const below = `${level}/${lowest + 1}`;
+    if (this.rows.has(below)) return;
+    const end = Math.min(tilesAcross, size);
+    for (let c = 0; c < end; c++) extra.push((lowest + 1) * tilesAcross + c);
+    this.rows.set(below, { last: -1, ahead: end, size });
   }
 
   /** Forgets every row (e.g. when the slide is closed). */

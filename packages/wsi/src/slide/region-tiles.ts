@@ -141,14 +141,18 @@ export class RegionTiles {
       const next = followingRun(source, run0, longest).filter((i) => !this.cache.has(`${level}/${i}`));
       if (next.length > 0) source.readStoredAhead(next);
     }
-    // in two batches: the first half is ready sooner, and a second libuv thread (if any) decodes the other
-    const half = Math.max(MIN_BATCH, Math.ceil(run0.length / 2));
-    for (let k = 0; k < run0.length; k += half) this.prefetchBatch(level, source, run0.slice(k, k + half));
+    // each row's part in two batches: the first half is ready sooner, and a second libuv thread (if
+    // any) decodes the other
+    for (const part of byRow(run0, source.tilesAcross)) {
+      const half = Math.max(MIN_BATCH, Math.ceil(part.length / 2));
+      for (let k = 0; k < part.length; k += half) this.prefetchBatch(level, source, part.slice(k, k + half));
+    }
   }
 
   /** Records a read of `indices` with the read-ahead detector; returns the tiles to decode ahead of it. */
   private planReadAhead(level: number, source: TileSource, indices: number[]): number[] {
-    return this.readAhead.next(level, source.tilesAcross, indices, this.longestRun(source));
+    const count = source.tilesAcross * source.tilesDown;
+    return this.readAhead.next(level, source.tilesAcross, indices, this.longestRun(source)).filter((i) => i < count);
   }
 
   /** The longest read-ahead run in tiles: a run must not push out of the cache the tiles it was read ahead for. */
@@ -194,6 +198,19 @@ const WHOLE_TILE_FRACTION = 0.75;
 const PARTIAL_READS_BEFORE_WHOLE = 2;
 /** Tiles remembered as read in part. */
 const MAX_READ_IN_PART = 65536;
+
+/** `indices` split into runs of consecutive entries on the same tile row. */
+function byRow(indices: number[], tilesAcross: number): number[][] {
+  const parts: number[][] = [];
+  let row = -1;
+  for (const i of indices) {
+    const r = Math.floor(i / tilesAcross);
+    if (r !== row || parts.length === 0) parts.push([]);
+    row = r;
+    (parts[parts.length - 1] as number[]).push(i);
+  }
+  return parts;
+}
 
 /**
  * The tiles a scan's next read-ahead run will most likely name after `run` (left to right on a row, as
