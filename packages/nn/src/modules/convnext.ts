@@ -6,7 +6,8 @@ import { stochasticDepth } from "../ops/regularize.js";
 import { reshape, transpose } from "../ops/shape-ops.js";
 import { fillTruncNormal } from "../rng.js";
 import { Conv2d } from "./conv.js";
-import { depthwiseConvSwapped, preferSwappedDepthwise } from "./depthwise-conv.js";
+import { depthwiseConvSwapped, depthwiseForm } from "./depthwise-conv.js";
+import { depthwiseConvRows } from "./depthwise-conv-rows.js";
 import { defaultRng, type InitOptions } from "./init.js";
 import { GELU, Layer, Sequential } from "./layer.js";
 import { Linear } from "./linear.js";
@@ -65,8 +66,8 @@ export class ConvNeXtBlock extends Layer {
    * Linear: (s⊙W₂)·h + s⊙b₂ with weight-sized Muls instead of an activation-sized Mul (and its two
    * backward passes), and both Linears as 2-D Gemms over the N·H·W rows. Same step time; the training
    * graph holds one activation-sized tensor less per block (≈ −0.3 GB at 16 tiles of 224 px). With fed
-   * weights on planes up to 14×14 the depthwise conv runs with image and kernel swapped
-   * ({@link depthwiseConvSwapped}); constant weights keep the Conv (onnxruntime's NCHWc kernel).
+   * weights the depthwise conv runs as GEMMs ({@link depthwiseForm}: rows as channels, on 7×7 planes image and
+   * kernel swapped); constant weights keep the Conv (onnxruntime's NCHWc kernel).
    */
   forward(x: Tensor): Tensor {
     const [h, w] = [x.shape[2], x.shape[3]];
@@ -74,10 +75,12 @@ export class ConvNeXtBlock extends Layer {
     const g = x.graph;
     const [dw, , norm, fc1, gelu, fc2] = this.block.layers as [Conv2d, Permute, LayerNorm, Linear, GELU, Linear, Permute];
     const d = this.dim;
-    const [weight, pads] = [g.param(dw.weight), [dw.padding, dw.padding] as const];
-    const channelsLast = preferSwappedDepthwise(x, weight, pads)
-      ? transpose(depthwiseConvSwapped(x, weight, dw.bias ? g.param(dw.bias) : null, pads), [1, 2, 3, 0]) // [C, N, H, W] → [N, H, W, C]
-      : transpose(dw.forward(x), [0, 2, 3, 1]);
+    const [weight, bias, pads] = [g.param(dw.weight), dw.bias ? g.param(dw.bias) : null, [dw.padding, dw.padding] as const];
+    const form = depthwiseForm(x, weight, pads);
+    const channelsLast =
+      form === "swapped"
+        ? transpose(depthwiseConvSwapped(x, weight, bias, pads), [1, 2, 3, 0]) // [C, N, H, W] → [N, H, W, C]
+        : transpose(form === "rows" ? depthwiseConvRows(x, weight, bias, pads) : dw.forward(x), [0, 2, 3, 1]);
     const rows = reshape(channelsLast, [-1, d]); // [N·H·W, d]
     const hidden = gelu.forward(gemm(norm.forward(rows), g.param(fc1.weight), fc1.bias ? g.param(fc1.bias) : null, { transB: true }));
     const scale = g.param(this.layer_scale);

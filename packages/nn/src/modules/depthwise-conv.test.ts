@@ -7,7 +7,8 @@ import { reduceSum } from "../ops/reduce.js";
 import { transpose } from "../ops/shape-ops.js";
 import { Session } from "../run/session.js";
 import { Rng } from "../rng.js";
-import { depthwiseConvSwapped, preferSwappedDepthwise } from "./depthwise-conv.js";
+import { depthwiseConvSwapped, depthwiseForm } from "./depthwise-conv.js";
+import { depthwiseConvRows } from "./depthwise-conv-rows.js";
 
 interface Case {
   x: [number, number, number, number];
@@ -15,8 +16,8 @@ interface Case {
   pad: number;
 }
 
-/** Output, and gradients of Σ y·R w.r.t. x, w, b, of the swapped form and of the plain depthwise Conv (its gradient rules). */
-async function both({ x: xs, k, pad }: Case, rng: Rng) {
+/** Output, and gradients of Σ y·R w.r.t. x, w, b, of the swapped and rows-as-channels forms and of the plain depthwise Conv (its gradient rules). */
+async function forms({ x: xs, k, pad }: Case, rng: Rng) {
   const [n, c, h, w] = xs;
   const [ho, wo] = [h + 2 * pad - k + 1, w + 2 * pad - k + 1];
   const data = (len: number) => Float32Array.from({ length: len }, () => rng.normal());
@@ -27,17 +28,22 @@ async function both({ x: xs, k, pad }: Case, rng: Rng) {
     r: { data: data(n * c * ho * wo), dims: [n, c, ho, wo] },
   };
   const results = [];
-  for (const swapped of [true, false]) {
+  for (const form of ["swapped", "rows", "conv"] as const) {
     const g = new Graph();
     const [x, wt, b, r] = [g.input("x", xs), g.input("w", [c, 1, k, k]), g.input("b", [c]), g.input("r", [n, c, ho, wo])] as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
-    const y = swapped ? transpose(depthwiseConvSwapped(x, wt, b, [pad, pad]), [1, 0, 2, 3]) : conv2d(x, wt, b, { padding: [pad, pad], groups: c });
+    const y =
+      form === "swapped"
+        ? transpose(depthwiseConvSwapped(x, wt, b, [pad, pad]), [1, 0, 2, 3])
+        : form === "rows"
+          ? depthwiseConvRows(x, wt, b, [pad, pad])
+          : conv2d(x, wt, b, { padding: [pad, pad], groups: c });
     const [gx, gw, gb] = grad(reduceSum(mul(y, r), [0, 1, 2, 3]), [x, wt, b]) as [Tensor, Tensor, Tensor];
     for (const [name, t] of [["y", y], ["gx", gx], ["gw", gw], ["gb", gb]] as const) g.output(name, t);
     const session = await Session.create(g, { intraOpThreads: 1 });
     results.push(Object.fromEntries(Object.entries(await session.run(feeds)).map(([name, v]) => [name, v.data as Float32Array])));
     await session.release();
   }
-  return results as [Record<string, Float32Array>, Record<string, Float32Array>];
+  return results as [Record<string, Float32Array>, Record<string, Float32Array>, Record<string, Float32Array>];
 }
 
 /** max |a − b| relative to max |b|. */
@@ -51,7 +57,7 @@ function relErr(a: Float32Array | undefined, b: Float32Array | undefined): numbe
   return d / m;
 }
 
-describe("depthwise Conv with image and kernel swapped", () => {
+describe("depthwise Conv as GEMMs (image and kernel swapped; rows as channels)", () => {
   const rng = new Rng(11);
   it.each<Case>([
     { x: [3, 4, 7, 7], k: 7, pad: 3 }, // ConvNeXt's last stage (dense weight gradient)
@@ -60,18 +66,22 @@ describe("depthwise Conv with image and kernel swapped", () => {
     { x: [2, 2, 6, 5], k: 5, pad: 1 }, // output smaller than the input
     { x: [1, 3, 4, 4], k: 3, pad: 2 }, // output larger than the input
     { x: [2, 2, 2, 3], k: 7, pad: 3 }, // kernel larger than the plane (taps picked by a Gather)
-  ])("equals the depthwise Conv and its gradients: x %j", async (cs) => {
-    const [swapped, conv] = await both(cs, rng);
-    for (const name of ["y", "gx", "gw", "gb"]) expect(relErr(swapped[name], conv[name]), name).toBeLessThan(1e-5);
+  ])("both equal the depthwise Conv and its gradients: x %j", async (cs) => {
+    const [swapped, rows, conv] = await forms(cs, rng);
+    for (const name of ["y", "gx", "gw", "gb"]) {
+      expect(relErr(swapped[name], conv[name]), `swapped ${name}`).toBeLessThan(1e-5);
+      expect(relErr(rows[name], conv[name]), `rows ${name}`).toBeLessThan(1e-5);
+    }
   });
 
-  it("is chosen only for fed weights on planes up to 14×14", () => {
+  it("is chosen for fed weights: swapped on 7×7 planes, rows as channels above; constant weights keep the Conv", () => {
     const g = new Graph();
     const fed = g.input("w", [8, 1, 7, 7]);
     const constant = g.constant(new Float32Array(8 * 49), [8, 1, 7, 7], "float32", "w_const");
-    expect(preferSwappedDepthwise(g.input("x14", [2, 8, 14, 14]), fed, [3, 3])).toBe(true);
-    expect(preferSwappedDepthwise(g.input("x28", [2, 8, 28, 28]), fed, [3, 3])).toBe(false);
-    expect(preferSwappedDepthwise(g.input("x7", [2, 8, 7, 7]), constant, [3, 3])).toBe(false);
-    expect(preferSwappedDepthwise(g.input("xs", ["n", 8, 7, 7]), fed, [3, 3])).toBe(false);
+    expect(depthwiseForm(g.input("x7", [2, 8, 7, 7]), fed, [3, 3])).toBe("swapped");
+    expect(depthwiseForm(g.input("x14", [2, 8, 14, 14]), fed, [3, 3])).toBe("rows");
+    expect(depthwiseForm(g.input("x56", [2, 8, 56, 56]), fed, [3, 3])).toBe("rows");
+    expect(depthwiseForm(g.input("x7c", [2, 8, 7, 7]), constant, [3, 3])).toBe("conv");
+    expect(depthwiseForm(g.input("xs", ["n", 8, 7, 7]), fed, [3, 3])).toBe("conv");
   });
 });

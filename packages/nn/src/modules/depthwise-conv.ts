@@ -9,9 +9,10 @@ import { matmul } from "../ops/linalg.js";
 /**
  * Largest output plane (Ho·Wo) computed with image and kernel swapped ({@link depthwiseConvSwapped}): its GEMM
  * does ≈ H·W/k² times the useful work, so it wins only on small planes. 1 thread, 16 tiles, weights fed as
- * inputs (forward incl. the NHWC transpose): 14×14 15 vs 20 ms, 7×7 3.8 vs 18 ms; at 28×28 the waste is 16×.
+ * inputs (forward incl. the NHWC transpose): 7×7 3.9 vs 18 ms (Conv) and 6.5 (rows as channels); at 14×14 it is
+ * 14.3 ms against 8.5 for the rows-as-channels form (and 19.5 for the Conv).
  */
-export const SWAPPED_MAX_PLANE = 14 * 14;
+export const SWAPPED_MAX_PLANE = 7 * 7;
 
 /** Reverses both spatial axes of x [.., H, W] as one reversed copy of the flattened H·W axis (faster than two reversed axes). */
 function flipSpatial(x: Tensor): Tensor {
@@ -84,12 +85,20 @@ export function depthwiseConvSwapped(x: Tensor, w: Tensor, bias: Tensor | null, 
   });
 }
 
-/** Whether {@link depthwiseConvSwapped} is the faster form for this input and weight (fed weights, small plane). */
-export function preferSwappedDepthwise(x: Tensor, w: Tensor, pads: readonly [number, number]): boolean {
-  if (![...x.shape, ...w.shape].every((d) => typeof d === "number")) return false;
-  if (x.graph.initializers.has(w.name)) return false;
+/** How a depthwise Conv is computed: onnxruntime's Conv, {@link depthwiseConvRows} or {@link depthwiseConvSwapped}. */
+export type DepthwiseForm = "conv" | "rows" | "swapped";
+
+/**
+ * The fastest form for this input and weight (measured, 1 thread, 16 tiles): constant weights or symbolic shapes keep
+ * the Conv (onnxruntime's NCHWc depthwise kernel, for constant weights); fed weights use the swapped form on planes
+ * up to {@link SWAPPED_MAX_PLANE}, the rows-as-channels form above.
+ */
+export function depthwiseForm(x: Tensor, w: Tensor, pads: readonly [number, number]): DepthwiseForm {
+  if (![...x.shape, ...w.shape].every((d) => typeof d === "number")) return "conv";
+  if (x.graph.initializers.has(w.name)) return "conv";
   const [kh, kw] = [w.shape[2] as number, w.shape[3] as number];
   const ho = (x.shape[2] as number) + 2 * pads[0] - kh + 1;
   const wo = (x.shape[3] as number) + 2 * pads[1] - kw + 1;
-  return ho > 0 && wo > 0 && pads[0] < kh && pads[1] < kw && ho * wo <= SWAPPED_MAX_PLANE;
+  if (ho <= 0 || wo <= 0 || pads[0] >= kh || pads[1] >= kw) return "conv";
+  return ho * wo <= SWAPPED_MAX_PLANE ? "swapped" : "rows";
 }
