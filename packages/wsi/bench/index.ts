@@ -17,6 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
 const quick = process.env.OSFM_BENCH_QUICK === "1";
 const randomCount = quick ? 200 : 1000;
+const minAlignedRegions = 2000;
 const cacheDir = path.join(tmpdir(), "osfm-wsi-bench");
 mkdirSync(cacheDir, { recursive: true });
 
@@ -104,7 +105,11 @@ async function main(): Promise<void> {
     const cases: [string, Region[]][] = [["random-224", random], ["aligned-256", quick ? aligned.slice(0, 2000) : aligned]];
     for (const [bench, regions] of cases) {
       const positions = path.join(cacheDir, `${name}-${bench}.json`);
-      writeFileSync(positions, JSON.stringify({ regions }));
+      // A small slide's aligned scan (CMU-1-Small-Region: 88 regions, ≈ 50 ms) is repeated on freshly
+      // opened slides, for both readers, until ≥ 2,000 regions are timed: one cold pass that short moves
+      // the ratio by ±0.3 with a single GC pause or a busy core.
+      const passes = bench === "aligned-256" ? Math.max(1, Math.ceil(minAlignedRegions / regions.length)) : 1;
+      writeFileSync(positions, JSON.stringify({ regions, passes }));
       for (const threads of [1, 2]) {
         const ours = timeOurs(file, positions, threads);
         const ref = timeOpenSlide(file, positions, threads);
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
           extra: {
             file: name,
             regions: regions.length,
+            passes,
             oursPerCpuSecond: Number((ours.count / ours.cpuSeconds).toPrecision(4)),
             referencePerCpuSecond: Number((ref.count / ref.cpuSeconds).toPrecision(4)),
           },
