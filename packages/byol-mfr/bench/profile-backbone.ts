@@ -1,11 +1,12 @@
 // Profiles one training step of the phase-2 backbone alone (ConvNeXt → mean of squared features) with
 // onnxruntime's profiler and prints the time per op type and the slowest op shapes (no memory pattern, as
-// phase 2 runs; OSFM_MEM_PATTERN=1 turns it on, OSFM_MEM_ARENA=0 turns the CPU arena off):
+// phase 2 runs; OSFM_MEM_PATTERN=1 turns it on, OSFM_MEM_ARENA=0 turns the CPU arena off; OSFM_PROFILE_EVAL=1
+// profiles the eval-mode forward alone, as the phase-2 teacher runs it):
 //   OSFM_BENCH_TILES=4 OSFM_BENCH_TILE_SIZE=224 node --conditions=@osfm/source --import tsx bench/profile-backbone.ts
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { TrainStep, mul, reduceMean } from "@osfm/nn";
+import { Graph, Session, TrainStep, mul, reduceMean } from "@osfm/nn";
 import { CONVNEXT_TINY_SHAPE, TrainableConvNeXt } from "../src/index";
 
 const env = (k: string, d: number) => Number(process.env[`OSFM_BENCH_${k}`] ?? d);
@@ -13,10 +14,19 @@ const [tiles, side, threads, runs, top] = [env("TILES", 4), env("TILE_SIZE", 224
 const profile = process.env.OSFM_PROFILE !== "0";
 const model = new TrainableConvNeXt(CONVNEXT_TINY_SHAPE, { seed: 1, stochasticDepth: 0.1 });
 const prefix = join(tmpdir(), `osfm-backbone-profile-${process.pid}`);
-const step = await TrainStep.create(model, (g) => {
+const sessionOptions = { intraOpThreads: threads, memoryPattern: process.env.OSFM_MEM_PATTERN === "1", memArena: process.env.OSFM_MEM_ARENA !== "0", ...(profile ? { profileFilePrefix: prefix } : {}) };
+const step = process.env.OSFM_PROFILE_EVAL === "1" ? await evalStep() : await TrainStep.create(model, (g) => {
   const f = model.forward(g.input("images", [tiles, 3, side, side]));
   return { loss: reduceMean(mul(f, f), [0, 1]) };
-}, { intraOpThreads: threads, memoryPattern: process.env.OSFM_MEM_PATTERN === "1", memArena: process.env.OSFM_MEM_ARENA !== "0", ...(profile ? { profileFilePrefix: prefix } : {}) });
+}, sessionOptions);
+
+/** The teacher's forward (eval graph, weights fed as inputs) behind the same run / session / release shape as a TrainStep. */
+async function evalStep() {
+  const g = model.bind(new Graph({ training: false, name: "teacher" }));
+  g.output("features", model.forward(g.input("images", [tiles, 3, side, side])));
+  const session = await Session.create(g, sessionOptions);
+  return { session, run: (feeds: Parameters<Session["run"]>[0]) => session.run(feeds), release: () => session.release() };
+}
 const feeds = { images: { data: Float32Array.from({ length: tiles * 3 * side * side }, () => Math.random() - 0.5), dims: [tiles, 3, side, side] } };
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
