@@ -1,5 +1,10 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Graph } from "../graph/graph.js";
+import { grad } from "../autodiff/grad.js";
+import { Graph, type Tensor } from "../graph/graph.js";
+import { reduceSum } from "./reduce.js";
 import { Session } from "../run/session.js";
 import { exp, mul } from "./elementwise.js";
 import { dropout } from "./nn-ops.js";
@@ -77,6 +82,30 @@ describe("dropout masks fed by the session (dropoutMasks: \"inputs\")", () => {
     const name = [...g.maskInputs.values()][0]?.tensor.name as string;
     const all = (await s2.run({ ...feeds, [name]: mask })).y?.data as Float32Array;
     expect(all.every((v) => v === Math.fround(1 / 0.75))).toBe(true);
+  });
+
+  it("a mask read by the forward and the backward is dequantized once per run (no QDQ copy per consumer)", async () => {
+    const g = new Graph({ training: true, seed: 5, dropoutMasks: "inputs" });
+    const x = g.input("x", [4, 300]);
+    const y = mul(dropout(exp(x), 0.25), x); // dy/dx reads the mask: its DequantizeLinear has two consumers
+    const [gx] = grad(reduceSum(y, [0, 1]), [x]);
+    g.output("gx", gx as Tensor);
+    const dir = mkdtempSync(join(tmpdir(), "osfm-nn-dql-"));
+    try {
+      const s = await Session.create(g, { intraOpThreads: 1, profileFilePrefix: join(dir, "p") });
+      const out = await s.run({ x: { data: new Float32Array(1200).fill(0.5), dims: [4, 300] } });
+      s.ort.endProfiling();
+      await s.release();
+      const events = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0] as string), "utf8")) as { cat: string; args?: { op_name?: string } }[];
+      const dequantize = events.filter((e) => e.cat === "Node" && e.args?.op_name === "DequantizeLinear");
+      expect(dequantize).toHaveLength(1);
+      // d(x·e^x·k)/dx = k·e^x·(1 + x) with k ∈ {0, 1/0.75}: the gradient still sees the mask
+      const kept = Math.fround(Math.fround(1 / 0.75) * Math.exp(0.5) * 1.5);
+      (out.gx?.data as Float32Array).forEach((v) => expect(v === 0 || Math.abs(v - kept) < 1e-5).toBe(true));
+      expect((out.gx?.data as Float32Array).some((v) => v === 0)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("falls back to the ONNX Dropout op when a dim is not known from the inputs", () => {

@@ -99,6 +99,9 @@ export class Session {
       enableCpuMemArena: memArena,
       executionMode: "sequential",
       ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}),
+      // fed dropout masks are applied as x·DequantizeLinear(mask, s); onnxruntime's QDQ passes would give
+      // every consumer of such a mask its own copy of the DequantizeLinear (a second pass in the backward)
+      ...(hasFedMasks(graph) ? { extra: { session: { disable_quant_qdq: "1" } } } : {}),
     });
     const paramFeeds: Record<string, ort.Tensor> = {};
     const inputTypes = new Map<string, { dtype: DType; shape: Shape }>();
@@ -214,6 +217,11 @@ export class Session {
     await this.maskWorker?.close();
     await this.ort.release();
   }
+}
+
+/** True for a graph with dropout masks fed as inputs (only then are its DequantizeLinear nodes ours). */
+function hasFedMasks(graph: Graph | Uint8Array): boolean {
+  return !(graph instanceof Uint8Array) && graph.maskInputs.size > 0;
 }
 
 /** Which masks at which sizes (element counts). */
