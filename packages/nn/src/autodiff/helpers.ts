@@ -1,8 +1,9 @@
-import type { Node, Tensor } from "../graph/graph.js";
+import type { Graph, Node, Tensor } from "../graph/graph.js";
 import { broadcastReduceAxes } from "../graph/shape.js";
 import type { ConstTensor } from "../graph/types.js";
 import { reduceSum } from "../ops/reduce.js";
-import { reshapeTo, shapeOf } from "../ops/shape-ops.js";
+import { matmul } from "../ops/linalg.js";
+import { reshape, reshapeTo, shapeOf } from "../ops/shape-ops.js";
 
 /**
  * A vector-Jacobian rule: given a node and the gradients of its outputs (null = zero), returns the
@@ -16,9 +17,32 @@ export function sumTo(gy: Tensor, x: Tensor): Tensor {
   const { lead, keep } = broadcastReduceAxes(x.shape, gy.shape);
   let g = gy;
   if (keep.length > 0) g = reduceSum(g, keep, true);
-  if (lead.length > 0) g = reduceSum(g, lead, false);
+  if (lead.length > 0) g = sumLeadingAxes(g, lead);
   if (g.rank !== x.rank) g = reshapeTo(g, shapeOf(x), x.shape);
   return g;
+}
+
+/**
+ * Row counts from which a sum over every axis but the last runs as a product with a row of ones:
+ * onnxruntime's ReduceSum over leading axes runs on one thread (a [50176, 96] sum of ConvNeXt bias and
+ * LayerNorm gradients: 2.9 ms, vs 0.84 ms as a [1, 50176]·[50176, 96] MatMul on 2 threads).
+ */
+const ROWS_AS_PRODUCT = 4096;
+const onesRows = new WeakMap<Graph, Map<number, Tensor>>();
+
+/** ReduceSum of `g` over `axes` (keepdims off); a float32 sum over all leading axes of many rows as a MatMul. */
+export function sumLeadingAxes(g: Tensor, axes: readonly number[]): Tensor {
+  const dims = g.shape;
+  const leading = dims.length >= 2 && axes.length === dims.length - 1 && axes.every((a, i) => a === i);
+  if (g.dtype !== "float32" || !leading || !dims.every((d) => typeof d === "number")) return reduceSum(g, axes, false);
+  const cols = dims[dims.length - 1] as number;
+  const rows = (dims as number[]).slice(0, -1).reduce((a, b) => a * b, 1);
+  if (rows < ROWS_AS_PRODUCT) return reduceSum(g, axes, false);
+  let perGraph = onesRows.get(g.graph);
+  if (!perGraph) onesRows.set(g.graph, (perGraph = new Map()));
+  let ones = perGraph.get(rows);
+  if (!ones) perGraph.set(rows, (ones = g.graph.constant(new Float32Array(rows).fill(1), [1, rows], "float32", "ones")));
+  return reshape(matmul(ones, dims.length === 2 ? g : reshape(g, [rows, cols])), [cols]);
 }
 
 /** The constant values behind an initializer tensor (attributes passed as inputs: axes, starts, …). */

@@ -4,7 +4,7 @@ import { conv2d } from "../ops/nn-ops.js";
 import { reduceMean, reduceSum } from "../ops/reduce.js";
 import { gather, reshape } from "../ops/shape-ops.js";
 import { depthwiseWeightGrad } from "./depthwise-weight-grad.js";
-import { attrInt, attrInts, constValues, type GradRule, inp, out } from "./helpers.js";
+import { attrInt, attrInts, constValues, type GradRule, inp, out, sumLeadingAxes } from "./helpers.js";
 import { linalgRules } from "./rules-linalg.js";
 
 const softmaxRule: GradRule = (n, [gy]) => {
@@ -52,8 +52,8 @@ const layerNormRule: GradRule = (n, [gy], need) => {
     const m2 = reduceMean(mul(dxhat, xhat), [-1], true);
     gx = mul(invStd, sub(sub(dxhat, m1), mul(xhat, m2)));
   }
-  const gs = need[1] ? (lead.length ? reduceSum(mul(gy, xhat), lead) : mul(gy, xhat)) : null;
-  const gb = need[2] && bias ? (lead.length ? reduceSum(gy, lead) : gy) : null;
+  const gs = need[1] ? (lead.length ? sumLeadingAxes(mul(gy, xhat), lead) : mul(gy, xhat)) : null;
+  const gb = need[2] && bias ? (lead.length ? sumLeadingAxes(gy, lead) : gy) : null;
   return [gx, gs, gb];
 };
 
