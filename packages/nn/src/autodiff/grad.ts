@@ -68,7 +68,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
     const gy = n.outputs.map((o) => grads.get(o) ?? null);
     if (gy.every((x) => x === null)) continue;
     // a tensor with a hand-written VJP (withCustomGradient): straight to its inputs; the nodes between get no gradient
-    const custom = n.outputs.length === 1 && gy[0] ? customGradientOf(n.outputs[0] as Tensor) : undefined;
+    const custom = n.outputs.length === 1 ? customGradientOf(n.outputs[0] as Tensor) : undefined;
     if (custom && gy[0]) {
       const needs = custom.inputs.map((t) => needed.has(t) && depends.has(t));
       const gx = custom.vjp(gy[0], needs);

@@ -8,11 +8,15 @@ import { reduceSum } from "../ops/reduce.js";
 import { reshape, slice, transpose } from "../ops/shape-ops.js";
 import { attrInt, attrInts, type GradRule, inp, sumTo } from "./helpers.js";
 
+/** The permutation of `rank` axes that swaps the last two. */
+function swapLastPerm(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
+  return perm;
+}
+
 function swapLast(t: Tensor): Tensor {
-  const perm = t.shape.map((_, i) => i);
-  perm[t.rank - 1] = t.rank - 2;
-  perm[t.rank - 2] = t.rank - 1;
-  return transpose(t, perm);
+  return transpose(t, swapLastPerm(t.rank));
 }
 
 /** True when `t` is a Transpose that swaps the last two axes of its input. */
@@ -20,8 +24,7 @@ function isSwapLast(t: Tensor): boolean {
   const n = t.producer;
   if (n?.op !== "Transpose" || t.rank < 2) return false;
   const perm = attrInts(n, "perm", []);
-  const r = t.rank;
-  return perm.length === r && perm.every((p, i) => p === (i === r - 1 ? r - 2 : i === r - 2 ? r - 1 : i));
+  return perm.length === t.rank && swapLastPerm(t.rank).every((p, i) => p === perm[i]);
 }
 
 const matmulRule: GradRule = (n, [gy], need) => {

@@ -193,24 +193,24 @@ export class Graph {
     return new Tensor(this, name, dtype, shape);
   }
 
-  /** A cached scalar constant (rank 0) of a dtype. */
-  scalar(value: number, dtype: DType = "float32"): Tensor {
-    const key = `${dtype}:${Object.is(value, -0) ? "-0" : value}`;
+  /** The constant cached under `key` in this graph, made by `make` the first time it is asked for. */
+  cachedConstant(key: string, make: () => Tensor): Tensor {
     const hit = this.constCache.get(key);
     if (hit) return hit;
-    const t = this.constant(makeData(dtype, [value]), [], dtype, "scalar");
+    const t = make();
     this.constCache.set(key, t);
     return t;
   }
 
+  /** A cached scalar constant (rank 0) of a dtype. */
+  scalar(value: number, dtype: DType = "float32"): Tensor {
+    const key = `${dtype}:${Object.is(value, -0) ? "-0" : value}`;
+    return this.cachedConstant(key, () => this.constant(makeData(dtype, [value]), [], dtype, "scalar"));
+  }
+
   /** A cached int64 vector constant (axes, shapes, pads). */
   int64s(values: readonly number[]): Tensor {
-    const key = `i64:[${values.join(",")}]`;
-    const hit = this.constCache.get(key);
-    if (hit) return hit;
-    const t = this.constant(BigInt64Array.from(values, (v) => BigInt(v)), [values.length], "int64", "ints");
-    this.constCache.set(key, t);
-    return t;
+    return this.cachedConstant(`i64:[${values.join(",")}]`, () => this.constant(BigInt64Array.from(values, (v) => BigInt(v)), [values.length], "int64", "ints"));
   }
 
   /**

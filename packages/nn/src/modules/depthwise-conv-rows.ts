@@ -1,9 +1,10 @@
 import { withCustomGradient } from "../autodiff/custom-grad.js";
 import { depthwiseWeightGrad } from "../autodiff/depthwise-weight-grad.js";
 import type { Tensor } from "../graph/graph.js";
-import { matmul } from "../ops/linalg.js";
+import { conv2d } from "../ops/nn-ops.js";
 import { reduceSum } from "../ops/reduce.js";
-import { gather, reshape } from "../ops/shape-ops.js";
+import { reshape } from "../ops/shape-ops.js";
+import { depthwiseOutputSize, placeKernel, repeatPerChannel } from "./depthwise-common.js";
 
 /**
  * The 1×kw row kernels of {@link depthwiseConvRows}: weight [C·Ho, H, 1, kw] with
@@ -11,7 +12,6 @@ import { gather, reshape } from "../ops/shape-ops.js";
  * flipped (`flipKernel`, for the input gradient), as the kernel [C, kh·kw] times a constant 0/1 placement matrix.
  */
 function rowKernels(w: Tensor, h: number, ho: number, padH: number, flipKernel: boolean): Tensor {
-  const g = w.graph;
   const [c, , kh, kw] = w.shape as number[] as [number, number, number, number];
   const cols = ho * h * kw;
   const placement = new Float32Array(kh * kw * cols);
@@ -25,22 +25,17 @@ function rowKernels(w: Tensor, h: number, ho: number, padH: number, flipKernel: 
       }
     }
   }
-  const k = matmul(reshape(w, [c, kh * kw]), g.constant(placement, [kh * kw, cols], "float32", "row_kernel_placement")); // [C, Ho·H·kw]
-  return reshape(k, [c * ho, h, 1, kw]);
+  return reshape(placeKernel(w, placement, cols, "row_kernel_placement"), [c * ho, h, 1, kw]); // [C, Ho·H·kw] → [C·Ho, H, 1, kw]
 }
 
 /** Correlation of x [N, C, H, W] with a depthwise kernel as the grouped 1×kw Conv of {@link depthwiseConvRows} → [N, C, Ho, Wo]. */
 function rowsCorrelation(x: Tensor, w: Tensor, bias: Tensor | null, pads: readonly [number, number], flipKernel: boolean): Tensor {
   const [n, c, h, wd] = x.shape as number[] as [number, number, number, number];
   const [kh, kw] = [w.shape[2] as number, w.shape[3] as number];
-  const [ho, wo] = [h + 2 * pads[0] - kh + 1, wd + 2 * pads[1] - kw + 1];
+  const [ho, wo] = depthwiseOutputSize(h, wd, kh, kw, pads);
   // bias per output channel (c, yo): b[c] repeated Ho times
-  const b = bias ? reshape(gather(reshape(bias, [c, 1]), x.graph.int64s(new Array<number>(ho).fill(0)), 1), [c * ho]) : null;
-  const y = x.graph.addNode("Conv", b ? [reshape(x, [n, c * h, 1, wd]), rowKernels(w, h, ho, pads[0], flipKernel), b] : [reshape(x, [n, c * h, 1, wd]), rowKernels(w, h, ho, pads[0], flipKernel)], [{ dtype: x.dtype, shape: [n, c * ho, 1, wo] }], {
-    group: { kind: "int", value: c },
-    kernel_shape: { kind: "ints", value: [1, kw] },
-    pads: { kind: "ints", value: [0, pads[1], 0, pads[1]] },
-  })[0] as Tensor;
+  const b = bias ? repeatPerChannel(bias, c, ho) : null;
+  const y = conv2d(reshape(x, [n, c * h, 1, wd]), rowKernels(w, h, ho, pads[0], flipKernel), b, { padding: [0, pads[1]], groups: c }); // [N, C·Ho, 1, Wo]
   return reshape(y, [n, c, ho, wo]);
 }
 

@@ -3,8 +3,8 @@ import { DENSE_WEIGHT_GRAD_MAX, depthwiseWeightGradChannelsFirst, depthwiseWeigh
 import type { Tensor } from "../graph/graph.js";
 import { conv2d } from "../ops/nn-ops.js";
 import { reduceSum } from "../ops/reduce.js";
-import { gather, reshape, transpose } from "../ops/shape-ops.js";
-import { matmul } from "../ops/linalg.js";
+import { reshape, transpose } from "../ops/shape-ops.js";
+import { depthwiseOutputSize, placeKernel, repeatPerChannel } from "./depthwise-common.js";
 
 /**
  * Largest output plane (Ho·Wo) computed with image and kernel swapped ({@link depthwiseConvSwapped}): its GEMM
@@ -34,7 +34,6 @@ function flipSpatial(x: Tensor): Tensor {
  * Conv's pads, whose padded im2col is ≈ 10 % slower (≈ 1 ms per call at 14×14).
  */
 function kernelImage(w: Tensor, h: number, wd: number, ho: number, wo: number, pads: readonly [number, number], flipKernel: boolean): Tensor {
-  const g = w.graph;
   const [c, , kh, kw] = w.shape as number[] as [number, number, number, number];
   const [ih, iw] = [ho + h - 1, wo + wd - 1];
   const placement = new Float32Array(kh * kw * ih * iw);
@@ -45,18 +44,17 @@ function kernelImage(w: Tensor, h: number, wd: number, ho: number, wo: number, p
       if (i >= 0 && i < kh && j >= 0 && j < kw) placement[(i * kw + j) * ih * iw + t * iw + s] = 1;
     }
   }
-  const image = matmul(reshape(w, [c, kh * kw]), g.constant(placement, [kh * kw, ih * iw], "float32", "kernel_placement")); // [C, ih·iw]
-  return reshape(image, [1, c, ih, iw]);
+  return reshape(placeKernel(w, placement, ih * iw, "kernel_placement"), [1, c, ih, iw]); // [C, ih·iw] → [1, C, ih, iw]
 }
 
 /** Correlation of channels-first tiles dc [C, N, H, W] with a depthwise kernel, via the swapped grouped Conv → [C, N, Ho, Wo]. */
 function swappedCorrelation(dc: Tensor, w: Tensor, bias: Tensor | null, pads: readonly [number, number], flipKernel: boolean): Tensor {
   const [c, n, h, wd] = dc.shape as number[] as [number, number, number, number];
   const [, , kh, kw] = w.shape as number[] as [number, number, number, number];
-  const [ho, wo] = [h + 2 * pads[0] - kh + 1, wd + 2 * pads[1] - kw + 1];
+  const [ho, wo] = depthwiseOutputSize(h, wd, kh, kw, pads);
   const filters = reshape(flipSpatial(dc), [c * n, 1, h, wd]); // the N tiles of each channel are its N filters
   // per-output-channel bias [C·N]: b[c] repeated N times
-  const b = bias ? reshape(gather(reshape(bias, [c, 1]), dc.graph.int64s(new Array<number>(n).fill(0)), 1), [c * n]) : null;
+  const b = bias ? repeatPerChannel(bias, c, n) : null;
   const y = conv2d(kernelImage(w, h, wd, ho, wo, pads, flipKernel), filters, b, { groups: c }); // [1, C·N, Ho, Wo]
   return reshape(y, [c, n, ho, wo]);
 }
@@ -97,8 +95,7 @@ export function depthwiseForm(x: Tensor, w: Tensor, pads: readonly [number, numb
   if (![...x.shape, ...w.shape].every((d) => typeof d === "number")) return "conv";
   if (x.graph.initializers.has(w.name)) return "conv";
   const [kh, kw] = [w.shape[2] as number, w.shape[3] as number];
-  const ho = (x.shape[2] as number) + 2 * pads[0] - kh + 1;
-  const wo = (x.shape[3] as number) + 2 * pads[1] - kw + 1;
+  const [ho, wo] = depthwiseOutputSize(x.shape[2] as number, x.shape[3] as number, kh, kw, pads);
   if (ho <= 0 || wo <= 0 || pads[0] >= kh || pads[1] >= kw) return "conv";
   return ho * wo <= SWAPPED_MAX_PLANE ? "swapped" : "rows";
 }

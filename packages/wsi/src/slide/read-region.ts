@@ -11,6 +11,11 @@ export interface OwnedTile {
 /** What a {@link TileFetcher} resolves to for one tile. */
 export type FetchedTile = Uint8Array | "painted" | OwnedTile | undefined;
 
+/** The RGBA pixels of a fetched tile (undefined for a missing tile or one already painted into the region). */
+function tilePixels(fetched: FetchedTile): Uint8Array | undefined {
+  return fetched === undefined || fetched === "painted" ? undefined : fetched instanceof Uint8Array ? fetched : fetched.owned;
+}
+
 /**
  * Starts fetching decoded RGBA tiles of the level (through the cache); one promise per index,
  * resolving to undefined for a missing tile. Fetching several at once lets JPEG tiles share a decode.
@@ -100,10 +105,9 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
     if (b + WINDOW < indices.length) batch = start(b + WINDOW);
     for (let j = 0; j < current.length; j++) {
       const k = b + j;
-      const fetched = await (current[j] as Promise<FetchedTile>);
+      const tile = tilePixels(await (current[j] as Promise<FetchedTile>));
       current[j] = DONE;
-      if (fetched === undefined || fetched === "painted") continue;
-      const tile = fetched instanceof Uint8Array ? fetched : fetched.owned;
+      if (tile === undefined) continue;
       const index = indices[k] as number;
       const tx = index % tilesAcross;
       const ty = Math.floor(index / tilesAcross);
@@ -124,9 +128,9 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
  */
 async function readExactTile(fetch: TileFetcher, index: number, tw: number, th: number): Promise<Uint8Array> {
   const fetched = await (fetch([index], undefined, true)[0] as Promise<FetchedTile>);
-  if (fetched !== undefined && fetched !== "painted" && !(fetched instanceof Uint8Array) && fetched.owned.length === tw * th * 4) return fetched.owned;
+  const tile = tilePixels(fetched);
+  if (tile !== undefined && tile !== fetched && tile.length === tw * th * 4) return tile; // handed over: ours to return
   const dest = new Uint8Array(tw * th * 4);
-  const tile = fetched === undefined || fetched === "painted" ? undefined : fetched instanceof Uint8Array ? fetched : fetched.owned;
   if (tile !== undefined) copyTile(dest, tw, th, tile, tw, th, 0, 0);
   return dest;
 }

@@ -205,7 +205,7 @@ function byRow(indices: number[], tilesAcross: number): number[][] {
   let row = -1;
   for (const i of indices) {
     const r = Math.floor(i / tilesAcross);
-    if (r !== row || parts.length === 0) parts.push([]);
+    if (r !== row) parts.push([]);
     row = r;
     (parts[parts.length - 1] as number[]).push(i);
   }

@@ -117,10 +117,9 @@ export class TiffImage {
       const ahead = indices.map((i) => this.rawAhead.get(i));
       indices.forEach((i) => this.rawAhead.delete(i));
       const rest = indices.filter((_, k) => ahead[k] === undefined);
-      const read = rest.length > 0 ? this.readRawMany(rest) : Promise.resolve([]);
+      const fromFile = rest.length > 0 ? await this.readRawMany(rest) : [];
       let r = 0;
-      const fromFile = await read;
-      return Promise.all(indices.map((_, k) => ahead[k] ?? fromFile[r++]));
+      return Promise.all(ahead.map((a) => a ?? fromFile[r++]));
     }
     const out: (Uint8Array | undefined)[] = indices.map(() => undefined);
     const order = indices.map((_, k) => k).filter((k) => (this.byteCounts[indices[k] as number] ?? 0) > 0 && (this.offsets[indices[k] as number] ?? 0) > 0);
@@ -168,7 +167,6 @@ export class TiffImage {
     if (wanted.length === 0) return;
     if (this.rawAhead.size + wanted.length > MAX_RAW_AHEAD) this.rawAhead.clear(); // bounded: only the next run matters
     const all = this.readRawMany(wanted);
-    all.catch(() => undefined);
     wanted.forEach((i, k) => {
       const one = all.then((raws) => raws[k]);
       one.catch(() => undefined);
