@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSlide, writeSlide, WsiError, type Slide } from "../src/index";
 import { nativeJpegActive } from "../src/codecs/native-jpeg";
 import { FileSource } from "../src/io/file-source";
-import { ReadAhead } from "../src/slide/read-ahead";
+import { ReadAhead, scanReach } from "../src/slide/read-ahead";
 import { readTiff } from "../src/tiff/ifd";
 import { TiffImage } from "../src/tiff/image";
 import { fixture, haveFixtures } from "./fixtures";
@@ -102,6 +102,38 @@ describe("ReadAhead", () => {
   });
 });
 
+describe("scanReach and ReadAhead with the read's area", () => {
+  // CMU-1-Small-Region's level 0: 2220 × 2967 in 240² tiles (10 × 13); a scan of whole 256² regions
+  // reads x < 2048 (tile columns ≤ 8) and y < 2816 (tile rows ≤ 11)
+  const cmu = { levelWidth: 2220, levelHeight: 2967, tileWidth: 240, tileHeight: 240, width: 256, height: 256 };
+  it("is the last tile column and row a scan of whole regions stepping by their size (or the step seen) reaches", () => {
+    expect(scanReach({ ...cmu, x: 0, y: 0 }, 256)).toEqual({ lastColumn: 8, lastRow: 11 });
+    expect(scanReach({ ...cmu, x: 1792, y: 2560 }, 256)).toEqual({ lastColumn: 8, lastRow: 11 });
+    expect(scanReach({ ...cmu, x: 150, y: 0 }, 256)).toEqual({ lastColumn: 9, lastRow: 11 }); // 150 + 7·256 + 256 = 2198
+    expect(scanReach({ ...cmu, x: 100, y: 0 }, 200)).toEqual({ lastColumn: 8, lastRow: 11 }); // 100 + 9·200 + 256 = 2156
+    // a read past the edge reaches at least its own tiles
+    expect(scanReach({ ...cmu, x: 2100, y: 2800 }, 256)).toEqual({ lastColumn: 9, lastRow: 12 });
+  });
+
+  it("names no tile beyond that reach, nor the row below the scan's last tile row", () => {
+    const ra = new ReadAhead();
+    const named: number[] = [];
+    for (let y = 0; y + 256 <= 2967; y += 256) {
+      for (let x = 0; x + 256 <= 2220; x += 256) {
+        const cols = [Math.floor(x / 240), Math.floor((x + 255) / 240)];
+        const rows = [Math.floor(y / 240), Math.floor((y + 255) / 240)];
+        const indices = rows.flatMap((r) => cols.map((c) => r * 10 + c));
+        named.push(...ra.next(0, 10, indices, 32, { ...cmu, x, y }));
+      }
+    }
+    expect(named.length).toBeGreaterThan(80);
+    expect(named.every((i) => i % 10 <= 8 && Math.floor(i / 10) <= 11)).toBe(true);
+    // every tile the scan reads below its first row of regions (tile rows 0 and 1) was named ahead of it
+    const reached = new Set(named);
+    for (let r = 2; r <= 11; r++) for (let c = 0; c <= 8; c++) expect(reached.has(r * 10 + c), `tile ${r * 10 + c}`).toBe(true);
+  });
+});
+
 describe("sequential read-ahead in readRegion", () => {
   it("returns exactly the pixels of the plain path, for tile-aligned and straddling scans", async () => {
     const files = haveFixtures ? [file, fixture("aperio_CMU-1-Small-Region.svs")] : [file];
@@ -125,14 +157,28 @@ describe("sequential read-ahead in readRegion", () => {
     const tileBytes = 256 * 256 * 4;
     const settled = (slide: Slide) => Promise.all((slide as unknown as { tiles: { prefetching: Set<Promise<unknown>> } }).tiles.prefetching);
     const scanning = await openSlide(file);
-    // five tiles of row 1 (11 tiles across) read in order: runs of 4 and then 8 (clipped) decode the
-    // rest, and with the row scheduled to its end the first 8 tiles of row 2 are decoded too
+    // five tiles of row 1 (11 tiles across, the last 40 pixels wide) read in order: runs of 4 and then 8
+    // decode the rest a scan of whole 256² regions reaches (columns up to 9: it never reads column 10,
+    // nor row 2, 188 pixels high)
     for (let tx = 0; tx < 5; tx++) await scanning.readRegion({ x: tx * 256, y: 256, level: 0, width: 256, height: 256 });
     await settled(scanning);
-    // 19 were decoded. With the native decoder, tiles 2–4, read ahead and then read as whole regions,
+    // 10 were decoded. With the native decoder, tiles 2–4, read ahead and then read as whole regions,
     // were handed over to those reads (taken out of the cache); sharp's tiles share one buffer per
     // batched decode, so they stay cached.
-    expect(cachedTiles(scanning)).toBe(nativeJpegActive() ? 16 : 19);
+    expect(cachedTiles(scanning)).toBe(nativeJpegActive() ? 7 : 10);
+    // a scan that does read the edge tiles still reads them (on demand), with the same pixels
+    const plain = await openSlide(file, { readAheadTiles: 0 });
+    for (const [x, w] of [[1280, 256], [1536, 256], [1792, 256], [2048, 256], [2304, 256], [2560, 40]] as const) {
+      const a = await scanning.readRegion({ x, y: 256, level: 0, width: w, height: 256 });
+      const b = await plain.readRegion({ x, y: 256, level: 0, width: w, height: 256 });
+      expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)), `x=${x}`).toBe(0);
+    }
+    for (let x = 0; x < W; x += 256) {
+      const a = await scanning.readRegion({ x, y: 512, level: 0, width: Math.min(256, W - x), height: H - 512 });
+      const b = await plain.readRegion({ x, y: 512, level: 0, width: Math.min(256, W - x), height: H - 512 });
+      expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)), `x=${x}, bottom row`).toBe(0);
+    }
+    await plain.close();
     await scanning.close();
     const random = await openSlide(file);
     for (const [x, y] of [[900, 300], [100, 20], [1700, 400], [40, 200]] as const) await random.readRegion({ x, y, level: 0, width: 224, height: 224 });
@@ -177,7 +223,20 @@ describe("sequential read-ahead in readRegion", () => {
     await plain.close();
   });
 
-  it("on rows at least two runs long, reads the stored bytes of the next run ahead, once per tile; same pixels", async () => {
+  // (the native decoder reads each tile's bytes in the job that decodes it: nothing to read ahead; the
+  // sharp path, as without the addon, does)
+  it("on rows at least two runs long, reads the stored bytes of the next run ahead (sharp path), once per tile; same pixels", async () => {
+    const previous = process.env.OSFM_WSI_NATIVE;
+    process.env.OSFM_WSI_NATIVE = "0";
+    try {
+      await storedAheadScan();
+    } finally {
+      if (previous === undefined) delete process.env.OSFM_WSI_NATIVE;
+      else process.env.OSFM_WSI_NATIVE = previous;
+    }
+  });
+
+  async function storedAheadScan(): Promise<void> {
     const plain = await openSlide(file, { readAheadTiles: 0 });
     const slide = await openSlide(file, { readAheadTiles: 4 }); // runs of 4 on rows of 11 tiles
     const named: number[] = [];
@@ -195,12 +254,13 @@ describe("sequential read-ahead in readRegion", () => {
     } finally {
       TiffImage.prototype.readRawAhead = original;
     }
-    // the runs after the first of each row, and the first run of the next row at each row's end
-    expect(named.length).toBeGreaterThan(10);
+    // the runs after the first of each row (rows 0 and 1: a scan of whole 256² regions reaches neither
+    // column 10, 40 pixels wide, nor row 2)
+    expect(named).toEqual([6, 7, 8, 9, 15, 16, 17, 18, 19, 20]);
     expect(new Set(named).size).toBe(named.length); // each tile's bytes read ahead once
     await slide.close();
     await plain.close();
-  });
+  }
 
   it("an aborted read rejects with ABORTED while its tile is being read ahead; the scan then goes on", async () => {
     const plain = await openSlide(file, { readAheadTiles: 0 });

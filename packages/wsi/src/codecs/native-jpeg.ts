@@ -19,6 +19,12 @@ interface NativeJpegBinding {
     x: number, y: number, width: number, height: number, maxPixels: number,
     dest?: Uint8Array, destOffset?: number, destStride?: number,
   ): Promise<NativeJpegPixels>;
+  /** decode() with the tile's bytes read by the job (`length` bytes at `offset` of `fd`); absent from addons built before it was added. */
+  decodeFile?(
+    fd: number, offset: number, length: number, tables: Uint8Array | null, rgbPhotometric: boolean, channels: 3 | 4,
+    x: number, y: number, width: number, height: number, maxPixels: number,
+    dest?: Uint8Array, destOffset?: number, destStride?: number,
+  ): Promise<NativeJpegPixels>;
   /** Absent from addons built before it was added. */
   copyRows?(src: Uint8Array, srcOffset: number, srcStride: number, dest: Uint8Array, destOffset: number, destStride: number, rowBytes: number, rows: number): void;
 }
@@ -84,6 +90,37 @@ export async function decodeJpegNativeInto(
   if (b === undefined) throw new Error("unsupported: the native JPEG decoder is not built");
   const { width, height } = await b.decode(tile, tables ?? null, rgb, 4, window.x, window.y, window.width, window.height, maxPixels, dest, destOffset, destStride);
   return { width, height };
+}
+
+/** Where a tile's stored bytes are: `length` bytes at byte `offset` of the open file `fd`. */
+export interface StoredTile {
+  fd: number;
+  offset: number;
+  length: number;
+}
+
+/** True when the addon can read a tile's bytes itself ({@link decodeJpegNativeFile}). */
+export function nativeJpegReadsFiles(): boolean {
+  return loadBinding()?.decodeFile !== undefined;
+}
+
+/**
+ * Like {@link decodeJpegNative} (RGBA), but the job reads the tile's stored bytes itself on the libuv
+ * thread, right before decoding them: no round trip through the JavaScript thread between the file
+ * read and the decode. With `into`, the window is written into `into.dest` as {@link decodeJpegNativeInto}
+ * does (`data` is then empty). `fd` must stay open until the promise settles. A failed or short read
+ * rejects with an Error whose message starts with "read:".
+ */
+export function decodeJpegNativeFile(
+  stored: StoredTile, tables: Uint8Array | undefined, rgb: boolean, window: PixelRect | undefined, maxPixels: number,
+  into?: { dest: Uint8Array; destOffset: number; destStride: number },
+): Promise<NativeJpegPixels> {
+  const decodeFile = loadBinding()?.decodeFile;
+  if (decodeFile === undefined) return Promise.reject(new Error("unsupported: the native JPEG decoder cannot read files"));
+  const { x = 0, y = 0, width = 0, height = 0 } = window ?? {};
+  const { fd, offset, length } = stored;
+  if (into === undefined) return decodeFile(fd, offset, length, tables ?? null, rgb, 4, x, y, width, height, maxPixels);
+  return decodeFile(fd, offset, length, tables ?? null, rgb, 4, x, y, width, height, maxPixels, into.dest, into.destOffset, into.destStride);
 }
 
 /**

@@ -27,7 +27,11 @@ export function tiledLevel(image: TiffImage, size: { width: number; height: numb
     },
     readTilesEach: (indices, options) => image.readTilesEach(indices, options).map((p, k) => p.then((tile) => (tile === undefined ? undefined : clipTile(tile, image, indices[k] as number, size)))),
     readTileWindows: canDecodeJpegWindows(image) ? (indices, targets) => readJpegTileWindows(image, indices, targets, size) : undefined,
-    readStoredAhead: (indices) => image.readRawAhead(indices),
+    // (tiles the native decoder reads itself need no bytes read ahead: their job reads them)
+    readStoredAhead: (indices) => {
+      const wanted = indices.filter((i) => !image.readsNatively(i));
+      if (wanted.length > 0) image.readRawAhead(wanted);
+    },
   };
 }
 

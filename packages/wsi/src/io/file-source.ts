@@ -14,6 +14,8 @@ export class FileSource {
   private handle: FileHandle | undefined;
   /** The first bytes of the file, read once at open: headers and most IFDs are served from here. */
   private head: Uint8Array = new Uint8Array(0);
+  /** Reads by native code through the descriptor ({@link withDescriptor}) still running: close waits for them. */
+  private readonly descriptorUsers = new Set<Promise<unknown>>();
 
   private constructor(path: string, handle: FileHandle, size: number) {
     this.path = path;
@@ -67,6 +69,29 @@ export class FileSource {
     return buf;
   }
 
+  /**
+   * Runs `use` with the file's descriptor, for native code that reads `length` bytes at `offset` itself
+   * (off the JavaScript thread); the range is checked as {@link read} checks it, and the descriptor stays
+   * open until the returned promise settles (close waits for it).
+   */
+  withDescriptor<T>(offset: number, length: number, what: string, use: (fd: number) => Promise<T>): Promise<T> {
+    const handle = this.handle;
+    if (handle === undefined) return Promise.reject(new WsiError("CLOSED", this.path, "slide is closed"));
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.size) {
+      return Promise.reject(new WsiError("CORRUPT", this.path, `${what} at byte ${offset} (+${length}) lies outside the file (${this.size} bytes)`));
+    }
+    let running: Promise<T>;
+    try {
+      running = use(handle.fd);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const settled = running.then(() => undefined, () => undefined);
+    this.descriptorUsers.add(settled);
+    void settled.then(() => this.descriptorUsers.delete(settled));
+    return running;
+  }
+
   /** True until `close()` is called. */
   get isOpen(): boolean {
     return this.handle !== undefined;
@@ -76,6 +101,8 @@ export class FileSource {
   async close(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
-    if (handle !== undefined) await handle.close();
+    if (handle === undefined) return;
+    await Promise.all(this.descriptorUsers);
+    await handle.close();
   }
 }

@@ -1,11 +1,11 @@
 import sharp from "sharp";
 import { WsiError } from "../errors";
 import type { FileSource } from "../io/file-source";
-import type { SlideLayout, TileSource, WindowTarget } from "../formats/types";
+import type { SlideLayout, TileSource } from "../formats/types";
 import { formatG17, formatShortest } from "../formats/format-number";
 import type { LevelInfo, Mpp, OpenSlideOptions, RegionRequest, RgbaImage, Slide, Vendor } from "../types";
 import { DecodePool } from "../worker-pool";
-import { type FetchedTile, readRegionPixels } from "./read-region";
+import { type FetchedTile, type FetchOptions, readRegionPixels } from "./read-region";
 import { TileCache } from "./tile-cache";
 import { RegionTiles } from "./region-tiles";
 import { bestLevelForDownsample, thumbnailSize } from "./thumbnail-size";
@@ -89,19 +89,19 @@ export class LayoutSlide implements Slide {
     if (![x, y, width, height].every(Number.isSafeInteger) || width < 0 || height < 0 || width * height > MAX_REGION_PIXELS) {
       throw new WsiError("BAD_REQUEST", this.path, `region x=${x} y=${y} ${width}x${height} must be integers with 0 ≤ size and at most ${MAX_REGION_PIXELS} pixels`);
     }
-    const fetch = (indices: number[], targets?: WindowTarget[], exactTile?: boolean) => this.fetchTiles(level, source, indices, signal, targets, exactTile);
+    const fetch = (indices: number[], options?: FetchOptions) => this.fetchTiles(level, source, indices, signal, options);
     const data = await readRegionPixels(source, info.downsample, fetch, x, y, width, height);
     this.check(signal);
     return { width, height, data };
   }
 
-  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[], exactTile?: boolean): Promise<FetchedTile>[] {
+  private fetchTiles(level: number, source: TileSource, indices: number[], signal?: AbortSignal, options?: FetchOptions): Promise<FetchedTile>[] {
     try {
       this.check(signal);
     } catch (err) {
       return indices.map(() => Promise.reject(err));
     }
-    return this.tiles.fetch(level, source, indices, signal, targets, exactTile);
+    return this.tiles.fetch(level, source, indices, signal, options);
   }
 
   async readAssociatedImage(name: string): Promise<RgbaImage> {

@@ -1,4 +1,5 @@
 import type { PixelRect, TileSource, WindowTarget } from "../formats/types";
+import type { ReadArea } from "./read-ahead";
 import { copyRowsNative } from "../codecs/native-jpeg";
 import { expandRgb, rgbToRgba } from "../tiff/to-rgba";
 import { paintTileFiltered, premultiply, unpremultiply } from "./paint";
@@ -16,15 +17,24 @@ function tilePixels(fetched: FetchedTile): Uint8Array | undefined {
   return fetched === undefined || fetched === "painted" ? undefined : fetched instanceof Uint8Array ? fetched : fetched.owned;
 }
 
+/** How a {@link TileFetcher} may deliver the tiles of one region. */
+export interface FetchOptions {
+  /**
+   * Per tile, the part of it the region covers and where that goes in the region's buffer: a tile may
+   * then be decoded straight into the buffer, and its promise resolves to "painted".
+   */
+  targets?: WindowTarget[];
+  /** One index, and the region is exactly that tile: it may come as an {@link OwnedTile}, whose buffer the region may return as its own. */
+  exactTile?: boolean;
+  /** Where the region lies in the level (for read-ahead: a scan's reach). */
+  area?: ReadArea;
+}
+
 /**
  * Starts fetching decoded RGBA tiles of the level (through the cache); one promise per index,
  * resolving to undefined for a missing tile. Fetching several at once lets JPEG tiles share a decode.
- * With `targets` (per tile, the part of it the region covers and where that goes in the region's
- * buffer), a tile may instead be decoded straight into the buffer: its promise then resolves to
- * "painted". With `exactTile` (one index, and the region is exactly that tile) the tile may come as an
- * {@link OwnedTile}, whose buffer the region may return as its own.
  */
-export type TileFetcher = (indices: number[], targets?: WindowTarget[], exactTile?: boolean) => Promise<FetchedTile>[];
+export type TileFetcher = (indices: number[], options?: FetchOptions) => Promise<FetchedTile>[];
 
 /** OpenSlide paints large requests in 4096-pixel chunks, each with its own integer level-0 origin. */
 const CHUNK = 4096;
@@ -84,7 +94,8 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   startY = Math.max(startY, 0);
   endX = Math.min(endX, tilesAcross);
   endY = Math.min(endY, tilesDown);
-  if (w === tw && h === th && lx === startX * tw && ly === startY * th) return readExactTile(fetch, startY * tilesAcross + startX, tw, th);
+  const area: ReadArea = { x: lx, y: ly, width: w, height: h, levelWidth: level.width, levelHeight: level.height, tileWidth: tw, tileHeight: th };
+  if (w === tw && h === th && lx === startX * tw && ly === startY * th) return readExactTile(fetch, startY * tilesAcross + startX, tw, th, area);
   const dest = new Uint8Array(w * h * 4);
   const indices: number[] = [];
   for (let ty = endY - 1; ty >= startY; ty--) for (let tx = endX - 1; tx >= startX; tx--) indices.push(ty * tilesAcross + tx);
@@ -95,7 +106,7 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   // Tiles are fetched in batches of WINDOW (the next batch while the current one is painted) and
   // painted strictly in OpenSlide's order.
   const start = (from: number) => {
-    const batch = fetch(indices.slice(from, from + WINDOW), targets?.slice(from, from + WINDOW));
+    const batch = fetch(indices.slice(from, from + WINDOW), { targets: targets?.slice(from, from + WINDOW), area });
     for (const p of batch) p.catch(() => undefined); // rejections are observed when the tile's turn comes
     return batch;
   };
@@ -126,8 +137,8 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
  * when the fetcher hands it over as RGBA (a tile read ahead of a scan and not read yet: no copy), else a
  * copy of the tile (transparent for a missing tile).
  */
-async function readExactTile(fetch: TileFetcher, index: number, tw: number, th: number): Promise<Uint8Array> {
-  const fetched = await (fetch([index], undefined, true)[0] as Promise<FetchedTile>);
+async function readExactTile(fetch: TileFetcher, index: number, tw: number, th: number, area: ReadArea): Promise<Uint8Array> {
+  const fetched = await (fetch([index], { exactTile: true, area })[0] as Promise<FetchedTile>);
   const tile = tilePixels(fetched);
   if (tile !== undefined && tile !== fetched && tile.length === tw * th * 4) return tile; // handed over: ours to return
   const dest = new Uint8Array(tw * th * 4);

@@ -2,7 +2,8 @@ import { WsiError } from "../errors";
 import type { TileSource, WindowTarget } from "../formats/types";
 import type { DecodePool } from "../worker-pool";
 import { ReadAhead } from "./read-ahead";
-import type { FetchedTile } from "./read-region";
+import type { FetchedTile, FetchOptions } from "./read-region";
+import type { ReadArea } from "./read-ahead";
 import type { TileCache } from "./tile-cache";
 
 /**
@@ -34,10 +35,11 @@ export class RegionTiles {
    * Starts fetching tiles `indices` of `level` for one region read (the `TileFetcher` of
    * read-region.ts): whole tiles through the cache, or windows decoded straight into the region
    * (`targets`), or for a read of exactly one tile (`exactTile`) that tile handed over when it was read
-   * ahead, and the tiles ahead of a scan in the background.
+   * ahead, and the tiles ahead of a scan (as far as it can reach from `area`) in the background.
    */
-  fetch(level: number, source: TileSource, indices: number[], signal?: AbortSignal, targets?: WindowTarget[], exactTile = false): Promise<FetchedTile>[] {
-    const ahead = this.planReadAhead(level, source, indices);
+  fetch(level: number, source: TileSource, indices: number[], signal?: AbortSignal, options: FetchOptions = {}): Promise<FetchedTile>[] {
+    const { targets, exactTile = false, area } = options;
+    const ahead = this.planReadAhead(level, source, indices, area);
     const out = exactTile && indices.length === 1
       ? [this.handOver(level, source, indices[0] as number, signal)]
       : this.fetchTiles(level, source, indices, signal, targets);
@@ -138,7 +140,7 @@ export class RegionTiles {
     // slower on CMU-1-Small-Region's 10-tile rows.)
     const longest = this.longestRun(source);
     if (run0.length > 0 && source.tilesAcross >= 2 * longest && source.readStoredAhead !== undefined) {
-      const next = followingRun(source, run0, longest).filter((i) => !this.cache.has(`${level}/${i}`));
+      const next = followingRun(source, run0, longest, this.readAhead.reachEnd).filter((i) => !this.cache.has(`${level}/${i}`));
       if (next.length > 0) source.readStoredAhead(next);
     }
     // each row's part in two batches: the first half is ready sooner, and a second libuv thread (if
@@ -150,9 +152,9 @@ export class RegionTiles {
   }
 
   /** Records a read of `indices` with the read-ahead detector; returns the tiles to decode ahead of it. */
-  private planReadAhead(level: number, source: TileSource, indices: number[]): number[] {
+  private planReadAhead(level: number, source: TileSource, indices: number[], area?: ReadArea): number[] {
     const count = source.tilesAcross * source.tilesDown;
-    return this.readAhead.next(level, source.tilesAcross, indices, this.longestRun(source)).filter((i) => i < count);
+    return this.readAhead.next(level, source.tilesAcross, indices, this.longestRun(source), area).filter((i) => i < count);
   }
 
   /** The longest read-ahead run in tiles: a run must not push out of the cache the tiles it was read ahead for. */
@@ -215,18 +217,20 @@ function byRow(indices: number[], tilesAcross: number): number[][] {
 /**
  * The tiles a scan's next read-ahead run will most likely name after `run` (left to right on a row, as
  * ReadAhead schedules them): up to twice as many (at most `maxRun`) following it on its last row, or
- * the first ones of the next row when it ends the row.
+ * the first ones of the next row when it ends the row; none the scan does not reach (`reachEnd`, the
+ * first column and row beyond it).
  */
-function followingRun(source: TileSource, run: number[], maxRun: number): number[] {
+function followingRun(source: TileSource, run: number[], maxRun: number, reachEnd: { column: number; row: number }): number[] {
   const { tilesAcross, tilesDown } = source;
+  const rowEnd = Math.min(tilesAcross, reachEnd.column);
   const last = run[run.length - 1] as number;
   const row = Math.floor(last / tilesAcross);
   const count = Math.min(maxRun, 2 * run.filter((i) => Math.floor(i / tilesAcross) === row).length);
   const col = last - row * tilesAcross + 1;
-  const [startRow, startCol] = col < tilesAcross ? [row, col] : [row + 1, 0];
-  if (startRow >= tilesDown) return [];
+  const [startRow, startCol] = col < rowEnd ? [row, col] : [row + 1, 0];
+  if (startRow >= Math.min(tilesDown, reachEnd.row)) return [];
   const out: number[] = [];
-  for (let c = startCol; c < Math.min(tilesAcross, startCol + count); c++) out.push(startRow * tilesAcross + c);
+  for (let c = startCol; c < Math.min(rowEnd, startCol + count); c++) out.push(startRow * tilesAcross + c);
   return out;
 }
 

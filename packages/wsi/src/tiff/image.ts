@@ -2,10 +2,11 @@ import { WsiError } from "../errors";
 import { hasCodec, isBuiltinCodec } from "../codecs/registry";
 import { type DecodeTask, runDecodeTask } from "../decode-task";
 import type { TileReadOptions } from "../formats/types";
-import { decodeJpegStream } from "../codecs/jpeg";
-import { nativeJpegActive } from "../codecs/native-jpeg";
+import { decodeJpegStream, jpegPixelLimit } from "../codecs/jpeg";
+import { decodeJpegNativeFile, isUnsupportedByNative, nativeJpegActive, nativeJpegReadsFiles, type NativeJpegPixels } from "../codecs/native-jpeg";
+import type { PixelRect } from "../formats/types";
 import { stackJpegTiles } from "../codecs/jpeg-stack";
-import { expandRgb, toRgba } from "./to-rgba";
+import { expandRgb, type SampleLayout, toRgba } from "./to-rgba";
 import { type Ifd, type TiffFile, tagBytes, tagNumber, tagNumbers } from "./ifd";
 import { Compression, Photometric, Tag } from "./tags";
 
@@ -176,8 +177,54 @@ export class TiffImage {
     all.catch(() => wanted.forEach((i) => this.rawAhead.delete(i)));
   }
 
+  /**
+   * True when tile `index` is decoded by the native JPEG decoder reading its stored bytes itself (see
+   * {@link readTileNative}): JPEG tiles of 1 or 3 samples, the built-in codec, no worker pool, and its
+   * bytes not already read ahead.
+   */
+  readsNatively(index: number, options: TileReadOptions = {}): boolean {
+    return this.compression === Compression.Jpeg && this.tiled && options.pool === undefined && isBuiltinCodec(this.compression)
+      && (this.samplesPerPixel === 3 || this.samplesPerPixel === 1) && this.bitsPerSample === 8 && !this.rawAhead.has(index)
+      && nativeJpegReadsFiles();
+  }
+
+  /**
+   * Decodes (`window` of) JPEG tile `index` with the native decoder, which reads the tile's stored bytes
+   * itself on the libuv thread (one threadpool job per tile, no hop through the JavaScript thread
+   * between read and decode): RGBA pixels, or written into `into` (see decodeJpegNativeFile).
+   * Undefined for a missing tile; `DECODE_FAILED` naming the tile for bad data, `CORRUPT` for a read
+   * past the file's end. A tile the addon does not handle (e.g. 4 components) is decoded by sharp.
+   */
+  async readTileNative(
+    index: number, window?: PixelRect, into?: { dest: Uint8Array; destOffset: number; destStride: number },
+  ): Promise<NativeJpegPixels | "unsupported" | undefined> {
+    const length = this.byteCounts[index] ?? 0;
+    const offset = this.offsets[index] ?? 0;
+    if (length === 0 || offset === 0) return undefined;
+    const path = this.tiff.source.path;
+    const what = `tile ${index} of IFD at byte ${this.ifd.offset}`;
+    const rgb = this.photometric === Photometric.Rgb && this.samplesPerPixel >= 3;
+    const maxPixels = jpegPixelLimit(this.tileWidth, this.tileHeight);
+    try {
+      return await this.tiff.source.withDescriptor(offset, length, `tile ${index}`, (fd) => decodeJpegNativeFile({ fd, offset, length }, this.jpegTables, rgb, window, maxPixels, into));
+    } catch (cause) {
+      if (cause instanceof WsiError) throw cause;
+      if (isUnsupportedByNative(cause)) return "unsupported";
+      const message = (cause as Error)?.message ?? String(cause);
+      if (message.startsWith("read:")) throw new WsiError("CORRUPT", path, `${what}: ${message}`, { cause });
+      throw new WsiError("DECODE_FAILED", path, `cannot decode ${what} (jpeg): ${message}`, { cause });
+    }
+  }
+
   /** Decodes tile `index` into RGBA `tileWidth × tileHeight` (undefined for a missing tile). */
   async readTileRgba(index: number, options: TileReadOptions = {}): Promise<Uint8Array | undefined> {
+    if (this.readsNatively(index, options)) {
+      const decoded = await this.readTileNative(index);
+      if (decoded !== "unsupported") {
+        if (decoded === undefined) return undefined;
+        return toRgba({ ...decoded, channels: 4, colorReady: true }, this.layout(), this.tiff.source.path);
+      }
+    }
     const raw = await this.readRaw(index);
     if (raw === undefined) return undefined;
     return this.decodeRgba(raw, index, options);
@@ -200,8 +247,9 @@ export class TiffImage {
     if (this.compression !== Compression.Jpeg || !this.tiled || indices.length < 2 || options.pool !== undefined || !isBuiltinCodec(this.compression)) {
       return Promise.all(indices.map((i) => this.readTileRgba(i, options)));
     }
-    const raws = await this.readRawMany(indices);
     // the native decoder has no per-call overhead worth batching for: tiles decode in parallel, straight to RGBA
+    if (indices.every((i) => this.readsNatively(i, options))) return Promise.all(indices.map((i) => this.readTileRgba(i, options)));
+    const raws = await this.readRawMany(indices);
     if (nativeJpegActive()) return Promise.all(indices.map((index, k) => (raws[k] === undefined ? undefined : this.decodeRgba(raws[k] as Uint8Array, index, options))));
     const present = raws.flatMap((r, k) => (r === undefined ? [] : [k]));
     const rgb = this.photometric === Photometric.Rgb && this.samplesPerPixel >= 3;
@@ -216,7 +264,7 @@ export class TiffImage {
     }
     if (pixels.width !== this.tileWidth || pixels.height !== this.tileHeight * present.length) return perTile();
     const out: (Uint8Array | undefined)[] = indices.map(() => undefined);
-    const layout = { tileWidth: this.tileWidth, tileHeight: this.tileHeight, photometric: this.photometric, samplesPerPixel: this.samplesPerPixel, bitsPerSample: this.bitsPerSample, predictor: this.predictor, extraSamples: this.extraSamples };
+    const layout = this.layout();
     const bytes = this.tileWidth * this.tileHeight * pixels.channels;
     present.forEach((k, n) => {
       // a view: the tile cache charges the shared buffer once, for as long as any of its tiles is cached
@@ -234,6 +282,8 @@ export class TiffImage {
    */
   readTilesEach(indices: number[], options: TileReadOptions = {}): Promise<Uint8Array | undefined>[] {
     if (this.compression === Compression.Jpeg && this.tiled && options.pool === undefined && isBuiltinCodec(this.compression) && nativeJpegActive()) {
+      // one job per tile that reads and decodes it (no round trip through this thread in between)
+      if (indices.every((i) => this.readsNatively(i, options))) return indices.map((i) => this.readTileRgba(i, options));
       const raws = this.readRawMany(indices);
       return indices.map(async (index, k) => {
         const raw = (await raws)[k];
@@ -242,6 +292,11 @@ export class TiffImage {
     }
     const all = this.readTiles(indices, options);
     return indices.map((_, k) => all.then((tiles) => tiles[k]));
+  }
+
+  /** How this image's samples become RGBA (see toRgba). */
+  layout(): SampleLayout {
+    return { tileWidth: this.tileWidth, tileHeight: this.tileHeight, photometric: this.photometric, samplesPerPixel: this.samplesPerPixel, bitsPerSample: this.bitsPerSample, predictor: this.predictor, extraSamples: this.extraSamples };
   }
 
   /** Decodes already-read compressed bytes of tile `index` into RGBA (in the pool's workers when given). */
@@ -265,15 +320,7 @@ export class TiffImage {
         photometric: this.photometric,
         jpegTables: this.jpegTables,
       },
-      layout: {
-        tileWidth: this.tileWidth,
-        tileHeight: this.tileHeight,
-        photometric: this.photometric,
-        samplesPerPixel: this.samplesPerPixel,
-        bitsPerSample: this.bitsPerSample,
-        predictor: this.predictor,
-        extraSamples: this.extraSamples,
-      },
+      layout: this.layout(),
     };
     const { pool, signal } = options;
     if (pool !== undefined && isBuiltinCodec(this.compression)) return pool.run(task, signal);

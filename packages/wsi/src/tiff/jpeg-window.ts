@@ -21,6 +21,8 @@ export function canDecodeJpegWindows(image: TiffImage): boolean {
  * decoder does not handle is decoded whole (sharp) and the window copied from it.
  */
 export function readJpegTileWindows(image: TiffImage, indices: number[], targets: WindowTarget[], size: { width: number; height: number } = image): Promise<boolean>[] {
+  // with an addon that reads files, each window is one job that reads and decodes its tile
+  if (indices.every((i) => image.readsNatively(i))) return indices.map((index, k) => readWindowNative(image, index, targets[k] as WindowTarget, size));
   const raws = image.readRawMany(indices);
   return indices.map(async (index, k) => {
     const raw = (await raws)[k];
@@ -47,6 +49,25 @@ export function readJpegTileWindows(image: TiffImage, indices: number[], targets
     }
     return true;
   });
+}
+
+/** One window of {@link readJpegTileWindows}, read and decoded by one native job. */
+async function readWindowNative(image: TiffImage, index: number, target: WindowTarget, size: { width: number; height: number }): Promise<boolean> {
+  const rect = visiblePart(image, index, target.rect, size);
+  if (rect === undefined) return (image.byteCounts[index] ?? 0) > 0 && (image.offsets[index] ?? 0) > 0;
+  const at = ((target.destY + rect.y - target.rect.y) * target.destWidth + target.destX + rect.x - target.rect.x) * 4;
+  const done = await image.readTileNative(index, rect, { dest: target.dest, destOffset: at, destStride: target.destWidth * 4 });
+  if (done === undefined) return false;
+  if (done !== "unsupported") return true;
+  // what the addon does not handle: the whole tile (sharp), and the window copied from it
+  const whole = await image.readTileRgba(index);
+  if (whole === undefined) return false;
+  const rowBytes = rect.width * 4;
+  for (let r = 0; r < rect.height; r++) {
+    const s = ((rect.y + r) * image.tileWidth + rect.x) * 4;
+    target.dest.set(whole.subarray(s, s + rowBytes), at + r * target.destWidth * 4);
+  }
+  return true;
 }
 
 /** The part of `rect` of tile `index` inside the level (`size`), or undefined when none is. */
