@@ -3,13 +3,15 @@
  * flight. UV_THREADPOOL_SIZE is set by the parent to the same thread count, so libjpeg uses at most that
  * many threads. The positions file may ask for several passes: each opens the slide afresh (cold tile
  * cache, open not timed) as the OpenSlide script does. Prints {"seconds", "cpuSeconds" (all threads),
- * "count"} summed over the passes.
+ * "count"} summed over the passes. With a fourth argument "into", each reader writes every region into
+ * one buffer of its own (`readRegion({ ..., into })`) instead of getting a new one per region.
  */
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { openSlide } from "../src/index";
 
-const [path, positions, threadsArg] = process.argv.slice(2);
+const [path, positions, threadsArg, api] = process.argv.slice(2);
+const reuse = api === "into";
 const threads = Number(threadsArg);
 const spec = JSON.parse(readFileSync(positions as string, "utf8")) as { regions: [number, number, number, number, number][]; passes?: number };
 const { regions } = spec;
@@ -27,7 +29,8 @@ for (let pass = 0; pass < passes; pass++) {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(chunks.map(async (chunk) => {
-    for (const [x, y, level, width, height] of chunk) await slide.readRegion({ x, y, level, width, height });
+    const into = reuse ? new Uint8Array(Math.max(...chunk.map(([, , , w, h]) => w * h * 4))) : undefined;
+    for (const [x, y, level, width, height] of chunk) await slide.readRegion({ x, y, level, width, height, into });
   }));
   seconds += Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(c0);

@@ -79,7 +79,7 @@ export class LayoutSlide implements Slide {
   }
 
   async readRegion(request: RegionRequest): Promise<RgbaImage> {
-    const { x, y, level, width, height, signal } = request;
+    const { x, y, level, width, height, signal, into } = request;
     this.check(signal);
     const info = this.levels[level];
     const source = this.layout.levels[level];
@@ -89,8 +89,13 @@ export class LayoutSlide implements Slide {
     if (![x, y, width, height].every(Number.isSafeInteger) || width < 0 || height < 0 || width * height > MAX_REGION_PIXELS) {
       throw new WsiError("BAD_REQUEST", this.path, `region x=${x} y=${y} ${width}x${height} must be integers with 0 ≤ size and at most ${MAX_REGION_PIXELS} pixels`);
     }
+    const bytes = width * height * 4;
+    if (into !== undefined && !(into instanceof Uint8Array && into.length >= bytes)) {
+      throw new WsiError("BAD_REQUEST", this.path, `into must be a Uint8Array of at least ${bytes} bytes (${width}x${height} RGBA), got ${into instanceof Uint8Array ? `${into.length} bytes` : typeof into}`);
+    }
+    const out = into === undefined || into.length === bytes ? into : into.subarray(0, bytes);
     const fetch = (indices: number[], options?: FetchOptions) => this.fetchTiles(level, source, indices, signal, options);
-    const data = await readRegionPixels(source, info.downsample, fetch, x, y, width, height);
+    const data = await readRegionPixels(source, info.downsample, fetch, x, y, width, height, out);
     this.check(signal);
     return { width, height, data };
   }

@@ -42,17 +42,23 @@ const CHUNK = 4096;
 const WINDOW = 32;
 const DONE: Promise<undefined> = Promise.resolve(undefined);
 
+/** `out` cleared to transparent, or a new `bytes`-byte buffer when there is no `out`. */
+function blank(bytes: number, out?: Uint8Array): Uint8Array {
+  return out === undefined ? new Uint8Array(bytes) : out.fill(0);
+}
+
 /**
  * Reads a `w × h` RGBA region of `level` whose top-left is (`x`, `y`) in level-0 pixels, with OpenSlide 3.4
  * semantics: level coordinates are x / downsample (possibly fractional, then bilinearly resampled as
- * cairo does), pixels outside the level are (0,0,0,0), the result is un-premultiplied.
+ * cairo does), pixels outside the level are (0,0,0,0), the result is un-premultiplied. With `into`
+ * (exactly `w × h × 4` bytes) the pixels are written there and it is returned.
  */
 export async function readRegionPixels(
   level: TileSource, downsample: number, fetch: TileFetcher,
-  x: number, y: number, w: number, h: number,
+  x: number, y: number, w: number, h: number, into?: Uint8Array,
 ): Promise<Uint8Array> {
-  if (w <= CHUNK && h <= CHUNK) return paintChunk(level, downsample, fetch, x, y, w, h);
-  const out = new Uint8Array(w * h * 4);
+  if (w <= CHUNK && h <= CHUNK) return paintChunk(level, downsample, fetch, x, y, w, h, into);
+  const out = blank(w * h * 4, into);
   // chunks one after the other, so memory stays bounded by one chunk's tiles in flight
   for (let cy = 0; cy < h; cy += CHUNK) {
     for (let cx = 0; cx < w; cx += CHUNK) {
@@ -67,21 +73,22 @@ export async function readRegionPixels(
   return out;
 }
 
-async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
+async function paintChunk(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number, out?: Uint8Array): Promise<Uint8Array> {
   // OpenSlide: a negative origin becomes a whole-pixel offset trunc(−x / ds) and the read starts at 0.
   const offX = x < 0 ? Math.trunc(-x / ds) : 0;
   const offY = y < 0 ? Math.trunc(-y / ds) : 0;
-  if (offX >= w || offY >= h) return new Uint8Array(w * h * 4);
+  if (offX >= w || offY >= h) return blank(w * h * 4, out);
   // (a negative coordinate is replaced by 0 even when the offset truncates to 0 pixels)
-  const inner = await paintArea(level, ds, fetch, Math.max(x, 0), Math.max(y, 0), w - offX, h - offY);
-  if (offX === 0 && offY === 0) return inner;
-  const dest = new Uint8Array(w * h * 4);
+  const shifted = offX !== 0 || offY !== 0;
+  const inner = await paintArea(level, ds, fetch, Math.max(x, 0), Math.max(y, 0), w - offX, h - offY, shifted ? undefined : out);
+  if (!shifted) return inner;
+  const dest = blank(w * h * 4, out);
   const iw = w - offX;
   for (let r = 0; r < h - offY; r++) dest.set(inner.subarray(r * iw * 4, (r + 1) * iw * 4), ((r + offY) * w + offX) * 4);
   return dest;
 }
 
-async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number): Promise<Uint8Array> {
+async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: number, y: number, w: number, h: number, out?: Uint8Array): Promise<Uint8Array> {
   const lx = x / ds;
   const ly = y / ds;
   const { tileWidth: tw, tileHeight: th, tilesAcross, tilesDown } = level;
@@ -89,14 +96,15 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   let startY = Math.trunc(ly / th);
   let endX = Math.ceil((lx + w) / tw);
   let endY = Math.ceil((ly + h) / th);
-  if (endX <= 0 || endY <= 0 || startX > tilesAcross - 1 || startY > tilesDown - 1) return new Uint8Array(w * h * 4);
+  if (endX <= 0 || endY <= 0 || startX > tilesAcross - 1 || startY > tilesDown - 1) return blank(w * h * 4, out);
   startX = Math.max(startX, 0);
   startY = Math.max(startY, 0);
   endX = Math.min(endX, tilesAcross);
   endY = Math.min(endY, tilesDown);
   const area: ReadArea = { x: lx, y: ly, width: w, height: h, levelWidth: level.width, levelHeight: level.height, tileWidth: tw, tileHeight: th };
-  if (w === tw && h === th && lx === startX * tw && ly === startY * th) return readExactTile(fetch, startY * tilesAcross + startX, tw, th, area);
-  const dest = new Uint8Array(w * h * 4);
+  // (a tile read ahead may become the region itself, unless the caller gave the buffer to write into)
+  if (out === undefined && w === tw && h === th && lx === startX * tw && ly === startY * th) return readExactTile(fetch, startY * tilesAcross + startX, tw, th, area);
+  const dest = blank(w * h * 4, out);
   const indices: number[] = [];
   for (let ty = endY - 1; ty >= startY; ty--) for (let tx = endX - 1; tx >= startX; tx--) indices.push(ty * tilesAcross + tx);
   const integral = Number.isInteger(lx) && Number.isInteger(ly);
