@@ -6,7 +6,7 @@ import { gemm, matmul } from "../ops/linalg.js";
 import { conv2d } from "../ops/nn-ops.js";
 import { reduceSum } from "../ops/reduce.js";
 import { reshape, slice, transpose } from "../ops/shape-ops.js";
-import { attrInt, attrInts, type GradRule, inp, sumTo } from "./helpers.js";
+import { attrInt, attrInts, type GradRule, inp, sumLeadingAxes, sumTo } from "./helpers.js";
 
 /** The permutation of `rank` axes that swaps the last two. */
 function swapLastPerm(rank: number): number[] {
@@ -90,6 +90,19 @@ function patchifyWeightGrad(x: Tensor, gy: Tensor, [cout, ci, kh, kw]: readonly 
   return reshape(matmul(gyRows, patches), [cout, ci, kh, kw]);
 }
 
+/**
+ * A Conv bias gradient: gy summed over every axis but `channelAxis` → [C]. When gy is a Transpose that brings
+ * a channels-last tensor's last axis to `channelAxis` (ConvNeXt's gradients come back from its channels-last
+ * Linears), the sum runs over that tensor's leading axes (`sumLeadingAxes`: a MatMul with a row of ones, where
+ * onnxruntime's ReduceSum over these axes runs on one thread: 4.5 ms vs ≈ 1.5 ms at [16, 56, 56, 96], 2 threads).
+ */
+export function convBiasGrad(gy: Tensor, channelAxis: number): Tensor {
+  const n = gy.producer;
+  const src = n?.op === "Transpose" ? n.inputs[0] : undefined;
+  if (n && src && attrInts(n, "perm", [])[channelAxis] === src.rank - 1) return sumLeadingAxes(src, Array.from({ length: src.rank - 1 }, (_, i) => i));
+  return reduceSum(gy, Array.from({ length: gy.rank }, (_, i) => i).filter((a) => a !== channelAxis));
+}
+
 const convRule: GradRule = (n, [gy], need) => {
   const [x, w, b] = [inp(n, 0), inp(n, 1), n.inputs[2] ?? null];
   if (!gy) return [null, null, null];
@@ -129,7 +142,7 @@ const convRule: GradRule = (n, [gy], need) => {
     const summed = reduceSum(reshape(r, [ci, N, groups, co, kh, kw]), [1]); // [ci, G, co, kh, kw]
     gw = reshape(transpose(summed, [1, 2, 0, 3, 4]), [cout, ci, kh, kw]);
   }
-  const gb = need[2] && b ? reduceSum(gy, [0, 2, 3]) : null;
+  const gb = need[2] && b ? convBiasGrad(gy, 1) : null;
   return [gx, gw, gb];
 };
 

@@ -16,7 +16,11 @@ interface Case {
   pad: number;
 }
 
-/** Output, and gradients of Σ y·R w.r.t. x, w, b, of the swapped and rows-as-channels forms and of the plain depthwise Conv (its gradient rules). */
+/**
+ * Output (channels last, as ConvNeXt uses it), and gradients of Σ y·R w.r.t. x, w, b, of the swapped and rows-as-channels
+ * forms and of the plain depthwise Conv (its gradient rules). The upstream gradient reaches each form through a Transpose
+ * of a channels-last tensor, so the bias gradients sum that tensor's leading axes (a MatMul with ones from 2,048 rows).
+ */
 async function forms({ x: xs, k, pad }: Case, rng: Rng) {
   const [n, c, h, w] = xs;
   const [ho, wo] = [h + 2 * pad - k + 1, w + 2 * pad - k + 1];
@@ -25,18 +29,16 @@ async function forms({ x: xs, k, pad }: Case, rng: Rng) {
     x: { data: data(n * c * h * w), dims: xs },
     w: { data: data(c * k * k), dims: [c, 1, k, k] },
     b: { data: data(c), dims: [c] },
-    r: { data: data(n * c * ho * wo), dims: [n, c, ho, wo] },
+    r: { data: data(n * c * ho * wo), dims: [n, ho, wo, c] },
   };
   const results = [];
   for (const form of ["swapped", "rows", "conv"] as const) {
     const g = new Graph();
-    const [x, wt, b, r] = [g.input("x", xs), g.input("w", [c, 1, k, k]), g.input("b", [c]), g.input("r", [n, c, ho, wo])] as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
+    const [x, wt, b, r] = [g.input("x", xs), g.input("w", [c, 1, k, k]), g.input("b", [c]), g.input("r", [n, ho, wo, c])] as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
     const y =
       form === "swapped"
-        ? transpose(depthwiseConvSwapped(x, wt, b, [pad, pad]), [1, 0, 2, 3])
-        : form === "rows"
-          ? depthwiseConvRows(x, wt, b, [pad, pad])
-          : conv2d(x, wt, b, { padding: [pad, pad], groups: c });
+        ? transpose(depthwiseConvSwapped(x, wt, b, [pad, pad]), [1, 2, 3, 0])
+        : transpose(form === "rows" ? depthwiseConvRows(x, wt, b, [pad, pad]) : conv2d(x, wt, b, { padding: [pad, pad], groups: c }), [0, 2, 3, 1]);
     const [gx, gw, gb] = grad(reduceSum(mul(y, r), [0, 1, 2, 3]), [x, wt, b]) as [Tensor, Tensor, Tensor];
     for (const [name, t] of [["y", y], ["gx", gx], ["gw", gw], ["gb", gb]] as const) g.output(name, t);
     const session = await Session.create(g, { intraOpThreads: 1 });
@@ -66,6 +68,10 @@ describe("depthwise Conv as GEMMs (image and kernel swapped; rows as channels)",
     { x: [2, 2, 6, 5], k: 5, pad: 1 }, // output smaller than the input
     { x: [1, 3, 4, 4], k: 3, pad: 2 }, // output larger than the input
     { x: [2, 2, 2, 3], k: 7, pad: 3 }, // kernel larger than the plane (taps picked by a Gather)
+    { x: [2, 3, 40, 40], k: 7, pad: 3 }, // 3,200 rows: bias gradients as MatMuls with ones
+    { x: [1, 2, 56, 56], k: 7, pad: 3 }, // rows form in chunks of 14 output rows
+    { x: [1, 2, 62, 30], k: 7, pad: 0 }, // chunks without padding
+    { x: [1, 2, 56, 9], k: 3, pad: 1 }, // chunks with a 3×3 kernel
   ])("both equal the depthwise Conv and its gradients: x %j", async (cs) => {
     const [swapped, rows, conv] = await forms(cs, rng);
     for (const name of ["y", "gx", "gw", "gb"]) {

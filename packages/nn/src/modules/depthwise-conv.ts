@@ -1,8 +1,8 @@
 import { withCustomGradient } from "../autodiff/custom-grad.js";
+import { convBiasGrad } from "../autodiff/rules-linalg.js";
 import { DENSE_WEIGHT_GRAD_MAX, depthwiseWeightGradChannelsFirst, depthwiseWeightGradDense } from "../autodiff/depthwise-weight-grad.js";
 import type { Tensor } from "../graph/graph.js";
 import { conv2d } from "../ops/nn-ops.js";
-import { reduceSum } from "../ops/reduce.js";
 import { reshape, transpose } from "../ops/shape-ops.js";
 import { depthwiseOutputSize, placeKernel, repeatPerChannel } from "./depthwise-common.js";
 
@@ -78,7 +78,7 @@ export function depthwiseConvSwapped(x: Tensor, w: Tensor, bias: Tensor | null, 
     const gx = needs[0] ? transpose(swappedCorrelation(gy, w, null, [kh - 1 - pads[0], kw - 1 - pads[1]], true), [1, 0, 2, 3]) : null;
     const dense = (xc.shape[2] as number) * (xc.shape[3] as number) * (gy.shape[2] as number) * (gy.shape[3] as number) <= DENSE_WEIGHT_GRAD_MAX;
     const gw = needs[1] ? (dense ? depthwiseWeightGradDense : depthwiseWeightGradChannelsFirst)(xc, gy, kh, kw, pads[0], pads[1]) : null;
-    const gb = needs[2] ? reduceSum(gy, [1, 2, 3]) : null;
+    const gb = needs[2] ? convBiasGrad(gy, 0) : null;
     return [gx, gw, gb];
   });
 }
