@@ -75,6 +75,28 @@ describe.skipIf(!nativeJpegActive())("native libjpeg-turbo JPEG decoder", () => 
     });
   }
 
+  it("a whole 4:4:4 RGB-coded tile (decoded as component planes, interleaved to RGBA) has the pixels of libjpeg's own RGB output", async () => {
+    // (rgbPhotometric true: the components are taken as R, G, B, as for Aperio's photometric-RGB tiles)
+    for (const [w, h, subsampling] of [[256, 256, "4:4:4"], [250, 90, "4:4:4"], [17, 9, "4:4:4"], [120, 64, "4:2:0"]] as const) {
+      const { tables, abbreviated } = splitJpegTables(await jpegOf(testPicture(w, h, 3, 3), w, h, 85, subsampling));
+      const rgba = await decodeJpegNative(abbreviated, tables, true, 4, undefined, 1 << 20);
+      const rgb = await decodeJpegNative(abbreviated, tables, true, 3, undefined, 1 << 20);
+      expect([rgba.width, rgba.height, rgb.width, rgb.height]).toEqual([w, h, w, h]);
+      const expanded = new Uint8Array(w * h * 4);
+      for (let i = 0; i < w * h; i++) {
+        expanded.set(rgb.data.subarray(i * 3, i * 3 + 3), i * 4);
+        expanded[i * 4 + 3] = 255;
+      }
+      expect(Buffer.from(rgba.data).equals(Buffer.from(expanded)), `${w}x${h} ${subsampling}`).toBe(true);
+      // and into a destination raster, as a window covering the whole tile
+      const dest = new Uint8Array((w + 3) * h * 4).fill(7);
+      await decodeJpegNativeInto(abbreviated, tables, true, { x: 0, y: 0, width: w, height: h }, 1 << 20, dest, 12, (w + 3) * 4);
+      for (let y = 0; y < h; y++) {
+        expect(Buffer.from(dest.subarray(12 + y * (w + 3) * 4, 12 + (y * (w + 3) + w) * 4)).equals(Buffer.from(rgba.data.subarray(y * w * 4, (y + 1) * w * 4))), `row ${y}`).toBe(true);
+      }
+    }
+  });
+
   it("writes a window into a destination raster at an offset and stride, leaving the other bytes alone", async () => {
     const { tables, abbreviated } = splitJpegTables(await jpegOf(testPicture(128, 128, 3, 2), 128, 128, 80, "4:2:0"));
     const whole = await decodeJpegNative(abbreviated, tables, false, 4, undefined, 1 << 20);
