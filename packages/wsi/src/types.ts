@@ -35,7 +35,8 @@ export interface RegionRequest {
    * Where to write the pixels (as OpenSlide's C `openslide_read_region(osr, dest, …)` does): at least
    * `width × height × 4` bytes, whose first `width × height × 4` are overwritten; the result's `data` is
    * then that part of it. When many regions of one size are read, reusing one buffer saves allocating,
-   * and garbage-collecting, a new one per region. @default a new buffer per region
+   * and garbage-collecting, a new one per region. A read that fails or is aborted settles only once
+   * nothing more will be written into it, so it may be reused at once. @default a new buffer per region
    */
   into?: Uint8Array;
 }

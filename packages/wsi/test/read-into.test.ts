@@ -52,6 +52,22 @@ describe("readRegion({ into })", () => {
     await plain.close();
   });
 
+  it("an aborted read into the caller's buffer rejects only once nothing more is written into it", async () => {
+    for (const [x, y, size] of [[100, 130, 224], [140, 50, 1200], [30, 20, 1000]] as const) {
+      const slide = await openSlide(file); // cold: the region's edge tiles are decoded as windows straight into the buffer
+      const buffer = new Uint8Array(size * size * 4).fill(99);
+      const controller = new AbortController();
+      const read = slide.readRegion({ x, y, level: 0, width: size, height: size, into: buffer, signal: controller.signal });
+      controller.abort();
+      let snapshot = new Uint8Array(0);
+      const err = await read.catch((e: unknown) => { snapshot = buffer.slice(); return e; }); // as the read settles
+      expect(err).toMatchObject({ code: "ABORTED" });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(Buffer.compare(Buffer.from(buffer), Buffer.from(snapshot)), `${x},${y}`).toBe(0);
+      await slide.close();
+    }
+  });
+
   it("rejects a buffer too small for the region with BAD_REQUEST", async () => {
     const slide: Slide = await openSlide(file);
     await expect(slide.readRegion({ x: 0, y: 0, level: 0, width: 256, height: 256, into: new Uint8Array(256 * 256 * 4 - 1) }))

@@ -111,13 +111,33 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
   // at an integral position each tile contributes the rectangle the region covers, which is all that
   // needs decoding; a filtered (fractional) paint samples whole tiles
   const targets = integral ? indices.map((index) => windowTarget(dest, w, h, (index % tilesAcross) * tw - lx, Math.floor(index / tilesAcross) * th - ly, tw, th)) : undefined;
+  // With the caller's buffer, a failed read returns only once no window decode can still write into it
+  // (the caller may reuse the buffer at once): the fetches started are awaited before rethrowing.
+  const started: Promise<FetchedTile>[] = [];
   // Tiles are fetched in batches of WINDOW (the next batch while the current one is painted) and
   // painted strictly in OpenSlide's order.
   const start = (from: number) => {
     const batch = fetch(indices.slice(from, from + WINDOW), { targets: targets?.slice(from, from + WINDOW), area });
     for (const p of batch) p.catch(() => undefined); // rejections are observed when the tile's turn comes
+    if (out !== undefined) started.push(...batch);
     return batch;
   };
+  try {
+    await paintBatches(start, indices, dest, w, h, level, lx, ly, integral);
+  } catch (err) {
+    await Promise.allSettled(started);
+    throw err;
+  }
+  if (!integral) unpremultiply(dest);
+  return dest;
+}
+
+/** The painting loop of paintArea: batches of {@link WINDOW} tiles fetched one ahead, painted in order. */
+async function paintBatches(
+  start: (from: number) => Promise<FetchedTile>[], indices: number[], dest: Uint8Array, w: number, h: number,
+  level: TileSource, lx: number, ly: number, integral: boolean,
+): Promise<void> {
+  const { tileWidth: tw, tileHeight: th, tilesAcross } = level;
   let batch = start(0);
   for (let b = 0; b < indices.length; b += WINDOW) {
     const current = batch;
@@ -136,8 +156,6 @@ async function paintArea(level: TileSource, ds: number, fetch: TileFetcher, x: n
       else paintTileFiltered(dest, w, h, premultiply(tile.length === tw * th * 3 ? expandRgb(tile, tw * th) : tile), tw, th, ox, oy);
     }
   }
-  if (!integral) unpremultiply(dest);
-  return dest;
 }
 
 /**

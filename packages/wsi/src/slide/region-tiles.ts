@@ -77,9 +77,10 @@ export class RegionTiles {
     indices.forEach((index, k) => (!scanning && this.decodeWindow(level, source, index, targets?.[k]) ? windows : whole).push(k));
     if (windows.length > 0) {
       const readWindows = source.readTileWindows as NonNullable<TileSource["readTileWindows"]>;
+      // (not raced against an abort: a window is the region's own and short, and is written into the
+      // region's buffer, which may be the caller's, so the read settles only after it)
       readWindows(windows.map((k) => indices[k] as number), windows.map((k) => targets?.[k] as WindowTarget)).forEach((painted, j) => {
-        const p = painted.then((ok) => (ok ? "painted" as const : undefined));
-        out[windows[j] as number] = signal === undefined ? p : raceAbort(p, signal, this.path);
+        out[windows[j] as number] = painted.then((ok) => (ok ? "painted" as const : undefined));
       });
     }
     if (whole.length > 0) {
