@@ -27,7 +27,7 @@ export class Permute extends Layer {
 /**
  * Rows from which {@link linearBiasColumn} is used. [M, d]·[d, 4d] + b (ConvNeXt-Tiny's first Linear, LayerNorm before
  * it, 2 threads): 50176×96 (stage 1 at 16 tiles of 224 px) 24–27 ms with the Gemm's bias vs 12–17 ms as a bias column,
- * 12544×192 16–17 vs 14.5, 3136×384 13.5–14 vs 12–13 (plus the weight-sized Concat there).
+ * 12544×192 16–17 vs 14.5; at 3136×384 12.2–12.6 vs 12.1–12.3 ms including the weight-sized Concat (no gain).
  */
 const BIAS_COLUMN_MIN_ROWS = 8192;
 
@@ -95,7 +95,8 @@ export class ConvNeXtBlock extends Layer {
    * backward passes), and both Linears as 2-D Gemms over the N·H·W rows. Same step time; the training
    * graph holds one activation-sized tensor less per block (≈ −0.3 GB at 16 tiles of 224 px). With fed
    * weights the depthwise conv runs as GEMMs ({@link depthwiseForm}: rows as channels, on 7×7 planes image and
-   * kernel swapped); constant weights keep the Conv (onnxruntime's NCHWc kernel).
+   * kernel swapped); constant weights keep the Conv (onnxruntime's NCHWc kernel). From 8,192 rows the first Linear
+   * takes its bias as an extra input column ({@link linearBiasColumn}).
    */
   forward(x: Tensor): Tensor {
     const [h, w] = [x.shape[2], x.shape[3]];
