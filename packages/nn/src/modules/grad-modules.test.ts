@@ -61,6 +61,18 @@ describe("module gradients vs central finite differences (float32)", () => {
     const cross = await gradCheck([{ name: "q", shape: [2, 3, 8] }, { name: "kv", shape: [2, 5, 8] }, mask], (_g, [q, kv, m]) => mha.forward(q as Tensor, kv as Tensor, kv as Tensor, { keyPaddingMask: m as Tensor }), { dtype: "float32", params, h: 1e-3 });
     expect(cross.worst, cross.details.join("\n")).toBeLessThan(TOL);
   });
+  it("MultiheadAttention with heads in groups (4 heads, 2 per group; padding mask, dropout 0.3 with fed masks)", async () => {
+    const mha = new MultiheadAttention(8, 4, { rng, dropout: 0.3, headsPerGroup: 2 });
+    randomise(mha, rng, 0.2);
+    const r = await gradCheck([{ name: "x", shape: [2, 5, 8] }, mask], (_g, [x, m]) => mha.forward(x as Tensor, x as Tensor, x as Tensor, { keyPaddingMask: m as Tensor }), {
+      dtype: "float32",
+      params: [...mha.namedParameters()],
+      h: 1e-3,
+      training: true,
+      fedMasks: true,
+    });
+    expect(r.worst, r.details.join("\n")).toBeLessThan(TOL);
+  });
   for (const normFirst of [true, false]) {
     it(`TransformerEncoderLayer (${normFirst ? "pre" : "post"}-norm, ReLU and GELU, padding mask)`, async () => {
       for (const activation of ["relu", "gelu"] as const) {

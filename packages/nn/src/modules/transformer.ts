@@ -20,6 +20,8 @@ export interface TransformerEncoderLayerOptions extends InitOptions {
   normFirst?: boolean;
   /** @default 1e-5 */
   layerNormEps?: number;
+  /** Heads per group of the self-attention's weights (see `MultiheadAttentionOptions.headsPerGroup`). @default 2 */
+  headsPerGroup?: number;
 }
 
 /**
@@ -37,10 +39,10 @@ export class TransformerEncoderLayer extends Module {
   private readonly act: Layer;
   constructor(dModel: number, nhead: number, options: TransformerEncoderLayerOptions = {}) {
     super();
-    const { dimFeedforward = 2048, dropout: p = 0.1, activation = "relu", normFirst = false, layerNormEps = 1e-5, rng = defaultRng() } = options;
+    const { dimFeedforward = 2048, dropout: p = 0.1, activation = "relu", normFirst = false, layerNormEps = 1e-5, headsPerGroup, rng = defaultRng() } = options;
     this.normFirst = normFirst;
     this.p = p;
-    this.self_attn = this.registerModule("self_attn", new MultiheadAttention(dModel, nhead, { dropout: p, rng }));
+    this.self_attn = this.registerModule("self_attn", new MultiheadAttention(dModel, nhead, { dropout: p, rng, ...(headsPerGroup === undefined ? {} : { headsPerGroup }) }));
     this.linear1 = this.registerModule("linear1", new Linear(dModel, dimFeedforward, { rng }));
     this.linear2 = this.registerModule("linear2", new Linear(dimFeedforward, dModel, { rng }));
     this.norm1 = this.registerModule("norm1", new LayerNorm(dModel, { eps: layerNormEps }));
