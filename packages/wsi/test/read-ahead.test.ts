@@ -9,7 +9,7 @@ import { ReadAhead, scanReach } from "../src/slide/read-ahead";
 import { readTiff } from "../src/tiff/ifd";
 import { TiffImage } from "../src/tiff/image";
 import { fixture, haveFixtures } from "./fixtures";
-import { testPicture } from "./helpers/tiff-builder";
+import { pictureSource } from "./helpers/picture-source";
 
 const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-readahead-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,19 +18,7 @@ const W = 2600;
 const H = 700;
 const file = path.join(dir, "scan.svs");
 beforeAll(async () => {
-  const full = testPicture(W, H);
-  await writeSlide(file, {
-    width: W,
-    height: H,
-    readRegion(x, y, w, h) {
-      const out = new Uint8Array(w * h * 3);
-      for (let r = 0; r < h && y + r < H; r++) {
-        const n = Math.max(0, Math.min(w, W - x));
-        out.set(full.subarray(((y + r) * W + x) * 3, ((y + r) * W + x + n) * 3), r * w * 3);
-      }
-      return out;
-    },
-  }, { format: "svs", compression: "jpeg", quality: 80, tileSize: 256 });
+  await writeSlide(file, pictureSource(W, H), { format: "svs", compression: "jpeg", quality: 80, tileSize: 256 });
 });
 
 /** Every 256 × 256 level-0 region on a 256 grid, row by row, left to right (the benchmark's scan). */

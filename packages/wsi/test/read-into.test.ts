@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSlide, writeSlide, type Slide } from "../src/index";
-import { testPicture } from "./helpers/tiff-builder";
+import { pictureSource } from "./helpers/picture-source";
 
 const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-into-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,19 +12,7 @@ const W = 1500;
 const H = 1100;
 const file = path.join(dir, "into.svs");
 beforeAll(async () => {
-  const full = testPicture(W, H);
-  await writeSlide(file, {
-    width: W,
-    height: H,
-    readRegion(x, y, w, h) {
-      const out = new Uint8Array(w * h * 3);
-      for (let r = 0; r < h && y + r < H; r++) {
-        const n = Math.max(0, Math.min(w, W - x));
-        out.set(full.subarray(((y + r) * W + x) * 3, ((y + r) * W + x + n) * 3), r * w * 3);
-      }
-      return out;
-    },
-  }, { format: "svs", compression: "jpeg", quality: 80, tileSize: 256, levelDownsample: 2 });
+  await writeSlide(file, pictureSource(W, H), { format: "svs", compression: "jpeg", quality: 80, tileSize: 256, levelDownsample: 2 });
 });
 
 describe("readRegion({ into })", () => {

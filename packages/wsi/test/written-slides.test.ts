@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSlide, writeSlide, type SlideSource, type WriteSlideOptions } from "../src/index";
 import { testPicture } from "./helpers/tiff-builder";
+import { pictureSource } from "./helpers/picture-source";
 import { diffStats, haveOpenSlide, openslideDump, randomRegions, worstRegionDiff } from "./openslide";
 
 const dir = mkdtempSync(path.join(tmpdir(), "osfm-wsi-written-"));
@@ -11,23 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A synthetic level-0 source computed region by region (smooth gradients, sharp blocks). */
 function source(width: number, height: number): SlideSource {
-  const full = testPicture(width, height);
-  return {
-    width,
-    height,
-    mpp: 0.25,
-    objectivePower: 40,
-    readRegion(x, y, w, h) {
-      const out = new Uint8Array(w * h * 3);
-      for (let r = 0; r < h; r++) {
-        const sy = y + r;
-        if (sy >= height) continue;
-        const n = Math.max(0, Math.min(w, width - x));
-        out.set(full.subarray((sy * width + x) * 3, (sy * width + x + n) * 3), r * w * 3);
-      }
-      return out;
-    },
-  };
+  return { ...pictureSource(width, height), mpp: 0.25, objectivePower: 40 };
 }
 
 const variants: { name: string; lossless: boolean; options: WriteSlideOptions }[] = [
