@@ -4,7 +4,10 @@
 // OSFM_PROFILE_TRACE=<file>: every node in execution order with its time and output shape;
 // OSFM_PREFETCH_MASKS=0: masks drawn on the spot (the runs here follow each other without an optimizer
 // step, so the mask worker's prefetch otherwise overlaps the start of the next run);
-// OSFM_BENCH_PROFILE_RUNS (default 2, the first is not counted), OSFM_PROFILE_ONNX=<file> (the model).
+// OSFM_BENCH_PROFILE_WARMUP (default 3) runs not counted: the first two runs of a session take ≈ 540k and
+// ≈ 460k minor page faults (first touch of onnxruntime's memory-pattern block and of the binding's output
+// copies), the third ≈ 15k, later ones ≈ 300; OSFM_BENCH_PROFILE_RUNS counted after them (default 2);
+// OSFM_PROFILE_ONNX=<file> (the model).
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -23,7 +26,8 @@ const feeds = {
   pad: { data: new Uint8Array(tokens), dims: [1, tokens] },
   target: { data: Float32Array.from({ length: d }, () => Math.random()), dims: [1, d] },
 };
-const runs = env("PROFILE_RUNS", 2);
+const warmup = env("PROFILE_WARMUP", 3);
+const runs = warmup + env("PROFILE_RUNS", 2);
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   await step.run(feeds);
@@ -39,10 +43,10 @@ interface Ev { cat: string; name: string; dur: number; args?: { op_name?: string
 const events = JSON.parse(readFileSync(file, "utf8")) as Ev[];
 rmSync(file);
 const runEvents = events.filter((e) => e.cat === "Session" && e.name === "model_run");
-const last = runEvents.length; // aggregate all measured runs except the first
+const last = runEvents.length; // aggregate the runs after the warm-up ones
 const nodes = events.filter((e) => e.cat === "Node" && e.name.endsWith("_kernel_time"));
 const perRun = nodes.length / last;
-const measured = nodes.slice(perRun); // drop the warm-up run
+const measured = nodes.slice(perRun * warmup);
 const byOp = new Map<string, number>();
 const byNode = new Map<string, number>();
 const byShape = new Map<string, { us: number; count: number }>();
@@ -57,9 +61,9 @@ for (const e of measured) {
   const nodeKey = `${op} ${e.name.replace(/_kernel_time$/, "")} -> ${JSON.stringify(e.args?.output_type_shape)}`;
   byNode.set(nodeKey, (byNode.get(nodeKey) ?? 0) + e.dur);
 }
-const n = last - 1;
+const n = last - warmup;
 const total = [...byOp.values()].reduce((a, b) => a + b, 0) / n;
-console.log(`kernels per run: ${perRun}, kernel time per run: ${(total / 1000).toFixed(0)} ms, model_run: ${runEvents.slice(1).map((e) => (e.dur / 1000).toFixed(0)).join(", ")} ms`);
+console.log(`kernels per run: ${perRun}, kernel time per run: ${(total / 1000).toFixed(0)} ms, model_run: ${runEvents.slice(warmup).map((e) => (e.dur / 1000).toFixed(0)).join(", ")} ms`);
 for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1])) console.log(`${op.padEnd(28)} ${(us / n / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / n / total).toFixed(1).padStart(5)}%`);
 console.log("-- by op and shapes (count per run)");
 for (const [key, { us, count }] of [...byShape].sort((a, b) => b[1].us - a[1].us).slice(0, env("PROFILE_TOP", 40))) {
