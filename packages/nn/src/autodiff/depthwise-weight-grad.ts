@@ -37,9 +37,7 @@ export function depthwiseWeightGrad(x: Tensor, gy: Tensor, kh: number, kw: numbe
   const zeros = g.cachedConstant(`zeros:[1,${w}]`, () => g.constant(new Float32Array(w), [1, w], "float32", "zeros"));
   const xRows = concat([reshape(x, [n * c * h, w]), zeros], 0); // [N·C·H + 1, W]
   const band = reshape(gather(xRows, rows, 0), [c, n * ho, kh * w]); // [C, N·Ho, kh·W]
-  const gyRows = reshape(transpose(gy, [1, 0, 2, 3]), [c, n * ho, wo]); // [C, N·Ho, Wo]
-  // bandᵀ · gyRows (onnxruntime folds the transpose into FusedMatMul(transA); ≈ 12 % faster than gyRowsᵀ · band)
-  const m = reshape(matmul(transpose(band, [0, 2, 1]), gyRows), [c, kh * w * wo]); // [C, kh·W·Wo]
+  const m = bandProduct(band, reshape(transpose(gy, [1, 0, 2, 3]), [c, n * ho, wo])); // [C, kh·W·Wo]
   const taps = g.cachedConstant(`depthwise_row_taps:${kh},${kw},${w},${wo},${padW}`, () => {
     const t = new Float32Array(kh * w * wo * kh * kw);
     for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let col = 0; col < wo; col++) {
@@ -52,15 +50,21 @@ export function depthwiseWeightGrad(x: Tensor, gy: Tensor, kh: number, kw: numbe
 }
 
 /**
- * dW from the row bands [C, N·Ho, kh·Wp] and gy's rows [C, N·Ho, Wo]: bandᵀ · gyRows (onnxruntime folds the transpose
- * into FusedMatMul(transA); ≈ 12 % faster than gyRowsᵀ · band), then the sums along the kw diagonals → [C, 1, kh, kw].
+ * M = bandᵀ · gyRows per channel, flattened: row bands [C, N·Ho, kh·Wb] and gy's rows [C, N·Ho, Wo] → [C, kh·Wb·Wo]
+ * (onnxruntime folds the transpose into FusedMatMul(transA); ≈ 12 % faster than gyRowsᵀ · band).
  */
+function bandProduct(band: Tensor, gyRows: Tensor): Tensor {
+  const [c, , bandWidth] = band.shape as number[] as [number, number, number];
+  return reshape(matmul(transpose(band, [0, 2, 1]), gyRows), [c, bandWidth * (gyRows.shape[2] as number)]);
+}
+
+/** dW from the padded row bands [C, N·Ho, kh·Wp] and gy's rows [C, N·Ho, Wo]: {@link bandProduct}, then the sums along the kw diagonals → [C, 1, kh, kw]. */
 function bandWeightGrad(band: Tensor, gyRows: Tensor, kh: number, kw: number): Tensor {
   const g = band.graph;
   const c = band.shape[0] as number;
   const wo = gyRows.shape[2] as number;
   const wp = (band.shape[2] as number) / kh;
-  const m = reshape(matmul(transpose(band, [0, 2, 1]), gyRows), [c, kh * wp * wo]); // [C, kh·Wp, Wo]
+  const m = bandProduct(band, gyRows); // [C, kh·Wp·Wo]
   const diagonals: number[] = [];
   for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let col = 0; col < wo; col++) diagonals.push((i * wp + col + j) * wo + col);
   const picked = gather(m, reshape(g.int64s(diagonals), [kh, kw, wo]), 1); // [C, kh, kw, Wo]
@@ -96,11 +100,15 @@ export function depthwiseWeightGradDense(xc: Tensor, gyc: Tensor, kh: number, kw
   const [c, n, h, w] = xc.shape as number[] as [number, number, number, number];
   const [, , ho, wo] = gyc.shape as number[] as [number, number, number, number];
   const gram = matmul(transpose(reshape(xc, [c, n, h * w]), [0, 2, 1]), reshape(gyc, [c, n, ho * wo])); // [C, H·W, Ho·Wo]
-  const taps = new Float32Array(h * w * ho * wo * kh * kw);
-  for (let u = 0; u < h; u++) for (let v = 0; v < w; v++) for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) {
-    const [i, j] = [u - y + padH, v - x + padW];
-    if (i >= 0 && i < kh && j >= 0 && j < kw) taps[(((u * w + v) * ho + y) * wo + x) * kh * kw + i * kw + j] = 1;
-  }
-  const dw = matmul(reshape(gram, [c, h * w * ho * wo]), g.constant(taps, [h * w * ho * wo, kh * kw], "float32", "depthwise_taps"));
+  // (one constant per graph for all blocks of a stage)
+  const taps = g.cachedConstant(`depthwise_taps:${h},${w},${ho},${wo},${kh},${kw},${padH},${padW}`, () => {
+    const t = new Float32Array(h * w * ho * wo * kh * kw);
+    for (let u = 0; u < h; u++) for (let v = 0; v < w; v++) for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) {
+      const [i, j] = [u - y + padH, v - x + padW];
+      if (i >= 0 && i < kh && j >= 0 && j < kw) t[(((u * w + v) * ho + y) * wo + x) * kh * kw + i * kw + j] = 1;
+    }
+    return g.constant(t, [h * w * ho * wo, kh * kw], "float32", "depthwise_taps");
+  });
+  const dw = matmul(reshape(gram, [c, h * w * ho * wo]), taps);
   return reshape(dw, [c, 1, kh, kw]);
 }
