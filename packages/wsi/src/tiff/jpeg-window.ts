@@ -30,7 +30,7 @@ export function readJpegTileWindows(image: TiffImage, indices: number[], targets
     const target = targets[k] as WindowTarget;
     const rect = visiblePart(image, index, target.rect, size);
     if (rect === undefined) return true;
-    const at = ((target.destY + rect.y - target.rect.y) * target.destWidth + target.destX + rect.x - target.rect.x) * 4;
+    const at = windowOffset(target, rect);
     const rgb = image.photometric === Photometric.Rgb && image.samplesPerPixel >= 3;
     const maxPixels = jpegPixelLimit(image.tileWidth, image.tileHeight);
     try {
@@ -40,12 +40,7 @@ export function readJpegTileWindows(image: TiffImage, indices: number[], targets
         const what = `tile ${index} of IFD at byte ${image.ifd.offset}`;
         throw new WsiError("DECODE_FAILED", image.tiff.source.path, `cannot decode ${what} (jpeg, native): ${(cause as Error)?.message ?? String(cause)}`, { cause });
       }
-      const whole = await image.decodeRgba(raw, index);
-      const rowBytes = rect.width * 4;
-      for (let r = 0; r < rect.height; r++) {
-        const s = ((rect.y + r) * image.tileWidth + rect.x) * 4;
-        target.dest.set(whole.subarray(s, s + rowBytes), at + r * target.destWidth * 4);
-      }
+      copyWindow(await image.decodeRgba(raw, index), image.tileWidth, rect, target, at);
     }
     return true;
   });
@@ -55,19 +50,29 @@ export function readJpegTileWindows(image: TiffImage, indices: number[], targets
 async function readWindowNative(image: TiffImage, index: number, target: WindowTarget, size: { width: number; height: number }): Promise<boolean> {
   const rect = visiblePart(image, index, target.rect, size);
   if (rect === undefined) return (image.byteCounts[index] ?? 0) > 0 && (image.offsets[index] ?? 0) > 0;
-  const at = ((target.destY + rect.y - target.rect.y) * target.destWidth + target.destX + rect.x - target.rect.x) * 4;
+  const at = windowOffset(target, rect);
   const done = await image.readTileNative(index, rect, { dest: target.dest, destOffset: at, destStride: target.destWidth * 4 });
   if (done === undefined) return false;
   if (done !== "unsupported") return true;
-  // what the addon does not handle: the whole tile (sharp), and the window copied from it
-  const whole = await image.readTileRgba(index);
-  if (whole === undefined) return false;
+  // what the addon does not handle: the whole tile (sharp; not the native decoder a second time), and the window copied from it
+  const raw = await image.readRaw(index);
+  if (raw === undefined) return false;
+  copyWindow(await image.decodeRgba(raw, index), image.tileWidth, rect, target, at);
+  return true;
+}
+
+/** Byte offset in `target.dest` of the top-left pixel of `rect` (the visible part of `target.rect`). */
+function windowOffset(target: WindowTarget, rect: PixelRect): number {
+  return ((target.destY + rect.y - target.rect.y) * target.destWidth + target.destX + rect.x - target.rect.x) * 4;
+}
+
+/** Copies `rect` of a whole decoded RGBA tile (`tileWidth` wide) into `target.dest` from byte `at` on. */
+function copyWindow(whole: Uint8Array, tileWidth: number, rect: PixelRect, target: WindowTarget, at: number): void {
   const rowBytes = rect.width * 4;
   for (let r = 0; r < rect.height; r++) {
-    const s = ((rect.y + r) * image.tileWidth + rect.x) * 4;
+    const s = ((rect.y + r) * tileWidth + rect.x) * 4;
     target.dest.set(whole.subarray(s, s + rowBytes), at + r * target.destWidth * 4);
   }
-  return true;
 }
 
 /** The part of `rect` of tile `index` inside the level (`size`), or undefined when none is. */
