@@ -14,7 +14,7 @@ export {
 export type { TensorLike } from "./ops/elementwise.js";
 export { matmul, gemm } from "./ops/linalg.js";
 export type { GemmOptions } from "./ops/linalg.js";
-export { softmax, logSoftmax, layerNorm, conv2d, dropout } from "./ops/nn-ops.js";
+export { softmax, logSoftmax, layerNorm, conv2d, dropout, dropoutUnscaled } from "./ops/nn-ops.js";
 export type { Conv2dOptions } from "./ops/nn-ops.js";
 export { reduceSum, reduceMean, reduceMax } from "./ops/reduce.js";
 export {

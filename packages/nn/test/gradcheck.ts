@@ -72,7 +72,8 @@ export async function gradCheck(
   }
   for (const m of g.maskInputs.values()) {
     const dims = m.tensor.shape as number[];
-    const data = new Uint8Array(dims.reduce((a, b) => a * b, 1));
+    const n = dims.reduce((a, b) => a * b, 1);
+    const data = m.tensor.dtype === "float16" ? new Uint16Array(n) : new Uint8Array(n);
     new MaskStream(m.seed, m.p).fill(data);
     feeds[m.tensor.name] = { data: data as never, dims };
   }

@@ -35,7 +35,8 @@ function rowDotThroughProduct(a: Tensor, gy: Tensor): Tensor | undefined {
 /**
  * Dropout of a softmax (attention weights), A = P·m·s with P = softmax(x): with G = dL/dA,
  * dL/dP = G·m·s, so dL/dx = P·(G·m·s − Σ P·G·m·s) = G·A − P·Σ(G·A): the mask is not needed.
- * The same holds for a fed-mask dropout A = P·dequantize(m, s). Over the last axis, when A only
+ * The same holds for a fed-mask dropout A = P·dequantize(m, s) or A = P·cast(m) (0/1, the scale applied
+ * after the product). Over the last axis, when A only
  * feeds O = A·V, Σ(G·A) comes from dO and O (see {@link rowDotThroughProduct}).
  */
 const softmaxDropout: ChainRule = (first, second, gy) => {
@@ -57,18 +58,20 @@ const reluDropout: ChainRule = (_first, second, gy) => mul(mul(gy, dropoutScale(
 /** 1 where x > 0, else 0, in x's dtype. */
 const positive = (x: Tensor): Tensor => cast(greater(x, 0), x.dtype);
 
-/** The fed mask of a dropout x·dequantize(mask, s), if `n` is one. */
-function fedMask(n: Node): MaskInput | undefined {
+/**
+ * The fed mask of a dropout, if `n` is one, with the factor it applies: x·dequantize(mask, s) (scale
+ * s = 1/(1 − p)), or x·cast(mask) of `dropoutUnscaled` (0/1, scale 1).
+ */
+function fedMask(n: Node): { mask: MaskInput; scale: number } | undefined {
   const keep = n.op === "Mul" ? n.inputs[1] : undefined;
-  const mask = keep?.producer?.op === "DequantizeLinear" ? keep.producer.inputs[0] : undefined;
-  return mask ? mask.graph.maskInputs.get(mask) : undefined;
+  const op = keep?.producer?.op;
+  const src = op === "DequantizeLinear" || op === "Cast" ? keep?.producer?.inputs[0] : undefined;
+  const mask = src ? src.graph.maskInputs.get(src) : undefined;
+  return mask ? { mask, scale: op === "Cast" ? 1 : 1 / (1 - mask.p) } : undefined;
 }
 
 /** Fed-mask dropout z = relu(x)·m·s: dz/dx = s exactly where z > 0. */
-const reluMasked: ChainRule = (_first, second, gy) => {
-  const s = 1 / (1 - (fedMask(second)?.p ?? 0));
-  return mul(mul(gy, s), positive(out(second)));
-};
+const reluMasked: ChainRule = (_first, second, gy) => mul(mul(gy, fedMask(second)?.scale ?? 1), positive(out(second)));
 
 /** The input of `second` that links it to `first`: Dropout's data input, or x of a fed-mask dropout. */
 function linkOf(second: Node): Tensor | undefined {

@@ -140,9 +140,12 @@ export class Graph {
     return t;
   }
 
-  /** Declares a uint8 (0/1) keep-mask input of a dropout op, filled by the Session before each run. */
-  maskInput(shape: Shape, p: number, seed: number): Tensor {
-    const t = new Tensor(this, this.uniqueName(`dropout_mask.${seed - this.seed}`), "uint8", shape);
+  /**
+   * Declares a 0/1 keep-mask input of a dropout op, filled by the Session before each run: uint8, or
+   * float16 (0 and 1.0) for a mask applied as a float16 → float32 Cast (see `dropoutUnscaled`).
+   */
+  maskInput(shape: Shape, p: number, seed: number, dtype: "uint8" | "float16" = "uint8"): Tensor {
+    const t = new Tensor(this, this.uniqueName(`dropout_mask.${seed - this.seed}`), dtype, shape);
     this.inputs.push(t);
     this.maskInputs.set(t, { tensor: t, p, seed });
     return t;

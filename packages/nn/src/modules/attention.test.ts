@@ -51,4 +51,17 @@ describe("MultiheadAttention heads in groups", () => {
     expect(new MultiheadAttention(15, 3).headsPerGroup).toBe(3);
     expect(() => new MultiheadAttention(16, 4, { headsPerGroup: 3 })).toThrow(/headsPerGroup must divide 4 heads, got 3/);
   });
+  it("differentiates the padded-key scores through hd-wide products (no hd + 1 columns) and feeds training masks as float16 0/1", () => {
+    const mha = new MultiheadAttention(16, 4, { rng: new Rng(5), dropout: 0.1 });
+    const g = mha.bind(new Graph({ training: true, dropoutMasks: "inputs" }));
+    const x = g.input("x", [2, 6, 16]);
+    const y = mha.forward(x, x, x, { keyPaddingMask: g.input("pad", [2, 6], "bool") });
+    const before = g.nodes.length;
+    grad(reduceSum(y, [0, 1, 2]), [x]);
+    const backward = g.nodes.slice(before).filter((n) => n.op === "MatMul");
+    expect(backward.length).toBeGreaterThan(0);
+    expect(backward.filter((n) => n.outputs[0]?.shape.at(-1) === 5)).toEqual([]); // hd = 4
+    const masks = [...g.maskInputs.values()];
+    expect(masks.map((m) => m.tensor.dtype)).toEqual(["float16", "float16"]);
+  });
 });

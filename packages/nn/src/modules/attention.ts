@@ -1,8 +1,9 @@
+import { withCustomGradient } from "../autodiff/custom-grad.js";
 import type { Tensor } from "../graph/graph.js";
 import { Parameter } from "../graph/parameter.js";
 import { add, mul, where } from "../ops/elementwise.js";
 import { matmul } from "../ops/linalg.js";
-import { dropout, softmax } from "../ops/nn-ops.js";
+import { dropoutUnscaled, softmax } from "../ops/nn-ops.js";
 import { concat, expandAs, fullLike, reshape, slice, split, transpose, unsqueeze } from "../ops/shape-ops.js";
 import { ShapeError } from "../errors.js";
 import { fillUniform } from "../rng.js";
@@ -95,34 +96,53 @@ export class MultiheadAttention extends Module {
         add(matmul(x, transpose(slice(w, [i * d], [(i + 1) * d], [0]))), slice(b, [i * d], [(i + 1) * d], [0]));
       [q, k, v] = [proj(query, 0), proj(key, 1), proj(value, 2)];
     }
-    let qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim)); // [B, H, T, hd]
-    let kh = this.heads(k); // [B, H, S, hd]
+    const qh = mul(this.heads(q), 1 / Math.sqrt(this.headDim)); // [B, H, T, hd]
+    const kh = this.heads(k); // [B, H, S, hd]
     const mask = options.keyPaddingMask;
+    let keyBias: Tensor | undefined; // [B, 1, S, 1]: MASKED_SCORE at padded keys, else 0
     if (mask) {
       if (mask.dtype !== "bool" || mask.rank !== 2) throw new ShapeError("MultiheadAttention", [mask.shape, key.shape], "keyPaddingMask must be bool [batch, keys]");
-      // additive bias over the keys folded into the product, [q, 1]·[k, bias]ᵀ = q·kᵀ + bias:
-      // no pass over the [B, H, T, S] scores (forward or backward) to add it
-      const bias = where(unsqueeze(mask, [1, 3]), MASKED_SCORE, g.scalar(0, qh.dtype)); // [B, 1, S, 1]
-      kh = concat([kh, expandAs(bias, slice(kh, [0], [1], [3]))], 3); // [B, H, S, hd + 1]
-      qh = concat([qh, fullLike(slice(qh, [0], [1], [3]), 1)], 3); // [B, H, T, hd + 1]
+      keyBias = where(unsqueeze(mask, [1, 3]), MASKED_SCORE, g.scalar(0, qh.dtype));
     }
     const groups = this.numHeads / this.headsPerGroup;
     let ctx: Tensor; // [B, H, T, hd]
-    if (groups === 1) ctx = this.attend(qh, kh, () => this.heads(v));
+    if (groups === 1) ctx = this.attend(qh, kh, () => this.heads(v), keyBias);
     else {
       const sizes = new Array<number>(groups).fill(this.headsPerGroup);
       const [qs, ks, vs] = [split(qh, sizes, 1), split(kh, sizes, 1), split(this.heads(v), sizes, 1)];
-      ctx = concat(qs.map((qg, i) => this.attend(qg, ks[i] as Tensor, () => vs[i] as Tensor)), 1);
+      ctx = concat(qs.map((qg, i) => this.attend(qg, ks[i] as Tensor, () => vs[i] as Tensor, keyBias)), 1);
     }
     return this.out_proj.forward(reshape(transpose(ctx, [0, 2, 1, 3]), [0, 0, d]));
   }
 
-  /** dropout(softmax(q·kᵀ))·v over a group of heads: q [B, h, T, hd'], k [B, h, S, hd'], v [B, h, S, hd]. */
-  private attend(q: Tensor, k: Tensor, v: () => Tensor): Tensor {
-    // q·kᵀ with kᵀ as a last-two-axes swap (onnxruntime folds it into the product): the key gradient
-    // then comes out as dSᵀ·q in [B, h, S, hd] layout, a faster GEMM than qᵀ·dS (see the MatMul rule)
-    const scores = matmul(q, transpose(k, [0, 1, 3, 2])); // [B, h, T, S]
-    const attn = dropout(softmax(scores, -1), this.dropout);
-    return matmul(attn, v()); // v emitted after the weights, as before grouping (onnxruntime's order follows node indices)
+  /**
+   * dropout(softmax(q·kᵀ + keyBias))·v over a group of heads: q [B, h, T, hd], k [B, h, S, hd], v [B, h, S, hd].
+   * The dropout's 1/(1 − p) multiplies v ([S, hd]) instead of the weights ([T, S]).
+   */
+  private attend(q: Tensor, k: Tensor, v: () => Tensor, keyBias: Tensor | undefined): Tensor {
+    const { y: attn, scale } = dropoutUnscaled(softmax(keyBias ? biasedScores(q, k, keyBias) : matmul(q, swapLast(k)), -1), this.dropout);
+    const values = v(); // emitted after the weights, as before grouping (onnxruntime's order follows node indices)
+    return matmul(attn, scale === 1 ? values : mul(values, scale));
   }
+}
+
+/**
+ * q·kᵀ with kᵀ as a last-two-axes swap (onnxruntime folds it into the product). Its key gradient is
+ * dSᵀ·q in [B, h, S, hd] layout, a faster GEMM than qᵀ·dS (see the MatMul rule).
+ */
+const swapLast = (t: Tensor): Tensor => transpose(t, [0, 1, 3, 2]);
+
+/**
+ * q·kᵀ + bias over the keys ([B, 1, S, 1]) as one product [q, 1]·[k, bias]ᵀ: no pass over the
+ * [B, h, T, S] scores (forward or backward) to add it. The gradients of q and k are dS·k and dSᵀ·q,
+ * products with hd columns rather than the hd + 1 of the augmented operands (whose extra columns
+ * need no gradient): narrower GEMMs, and no split of their results.
+ */
+function biasedScores(q: Tensor, k: Tensor, keyBias: Tensor): Tensor {
+  const kAug = concat([k, expandAs(keyBias, slice(k, [0], [1], [3]))], 3); // [B, h, S, hd + 1]
+  const qAug = concat([q, fullLike(slice(q, [0], [1], [3]), 1)], 3); // [B, h, T, hd + 1]
+  return withCustomGradient(matmul(qAug, swapLast(kAug)), [q, k], (gS, needs) => [
+    needs[0] ? matmul(gS, k) : null,
+    needs[1] ? matmul(swapLast(gS), q) : null,
+  ]);
 }

@@ -1,9 +1,9 @@
 import { Worker } from "node:worker_threads";
-import { fillKeepMask } from "./masks.js";
+import { fillKeepMask, type MaskData } from "./masks.js";
 
 /** One mask to draw: the buffer to overwrite, the generator state to start from (advanced in place), p and its gap table. */
 export interface MaskJob {
-  out: Uint8Array;
+  out: MaskData;
   state: Uint32Array;
   p: number;
   gaps: Int32Array | null;

@@ -27,15 +27,19 @@ export function gapTable(scale: number): Int32Array {
   return table;
 }
 
+/** A keep-mask buffer: uint8 (keep = 1) or float16 bits (keep = 1.0, 0x3c00). */
+export type MaskData = Uint8Array | Uint16Array;
+
 /**
- * Overwrites `out` with the next keep-mask (1 = keep) of the xoshiro128** stream whose state `st`
+ * Overwrites `out` with the next keep-mask (1, or float16 1.0 in a Uint16Array, = keep) of the xoshiro128** stream whose state `st`
  * advances in place: for 0 < p ≤ 0.25 (with `gaps` = gapTable(1 / log(1 − p))) all ones, then zeros
  * at positions whose gaps are drawn from Geometric(p), ⌊log u / log(1 − p)⌋ with u from 32 bits,
  * mostly looked up: one draw per dropped element, the same Bernoulli process exactly (gaps are
  * memoryless, so each fill can start afresh); otherwise two elements per draw, 16 bits each.
  * Self-contained (no imports or outer variables): its source text also runs in the mask worker.
  */
-export function fillKeepMask(out: Uint8Array, st: Uint32Array, p: number, gaps: Int32Array | null): void {
+export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: number, gaps: Int32Array | null): void {
+  const one = out.BYTES_PER_ELEMENT === 2 ? 0x3c00 : 1;
   let s0 = st[0] as number;
   let s1 = st[1] as number;
   let s2 = st[2] as number;
@@ -43,7 +47,7 @@ export function fillKeepMask(out: Uint8Array, st: Uint32Array, p: number, gaps: 
   const n = out.length;
   if (gaps) {
     const scale = 1 / Math.log1p(-p);
-    out.fill(1);
+    out.fill(one);
     let pos = -1;
     for (;;) {
       const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9) >>> 0;
@@ -62,7 +66,7 @@ export function fillKeepMask(out: Uint8Array, st: Uint32Array, p: number, gaps: 
   } else {
     const thr = Math.round(p * 65536);
     const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-    const words = littleEndian && out.byteOffset % 4 === 0 ? n >>> 2 : 0;
+    const words = littleEndian && one === 1 && out.byteOffset % 4 === 0 ? n >>> 2 : 0;
     const w32 = words > 0 ? new Uint32Array(out.buffer, out.byteOffset, words) : new Uint32Array(0);
     // xoshiro128** inlined twice per store (a closure or a branchy loop is several times slower in V8)
     for (let k = 0; k < words; k++) {
@@ -95,8 +99,8 @@ export function fillKeepMask(out: Uint8Array, st: Uint32Array, p: number, gaps: 
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      out[i] = (a & 0xffff) >= thr ? 1 : 0;
-      if (i + 1 < n) out[i + 1] = (a >>> 16) >= thr ? 1 : 0;
+      out[i] = (a & 0xffff) >= thr ? one : 0;
+      if (i + 1 < n) out[i + 1] = (a >>> 16) >= thr ? one : 0;
     }
   }
   st[0] = s0;
@@ -123,8 +127,8 @@ export class MaskStream {
     this.gaps = p > 0 && p <= SPARSE_P ? gapTable(1 / Math.log1p(-p)) : null;
   }
 
-  /** Overwrites `out` with the next mask (1 = keep). */
-  fill(out: Uint8Array): void {
+  /** Overwrites `out` with the next mask (1, or float16 1.0 in a Uint16Array, = keep). */
+  fill(out: MaskData): void {
     fillKeepMask(out, this.s, this.p, this.gaps);
   }
 

@@ -3,7 +3,7 @@ import type { Graph } from "../graph/graph.js";
 import type { DType, Shape, TensorData } from "../graph/types.js";
 import { toOnnxBytes } from "../onnx/emit.js";
 import { type MaskJob, MaskWorker } from "./mask-worker.js";
-import { MaskStream } from "./masks.js";
+import { type MaskData, MaskStream } from "./masks.js";
 
 /** Options of {@link Session.create}. */
 export interface SessionOptions {
@@ -44,7 +44,8 @@ interface FedMask {
   readonly name: string;
   readonly shape: Shape;
   readonly stream: MaskStream;
-  data: Uint8Array;
+  readonly dtype: "uint8" | "float16";
+  data: MaskData;
 }
 
 /** Masks being drawn in the worker for the next run: which ones, at which sizes (`key`), and the result. */
@@ -112,8 +113,8 @@ export class Session {
       for (const t of graph.inputs) inputTypes.set(t.name, { dtype: t.dtype, shape: t.shape });
     }
     const masks = graph instanceof Uint8Array ? [] : [...graph.maskInputs.values()].map((m) => ({
-      name: m.tensor.name, shape: m.tensor.shape, stream: new MaskStream(m.seed, m.p), data: new Uint8Array(0),
-    }));
+      name: m.tensor.name, shape: m.tensor.shape, stream: new MaskStream(m.seed, m.p), dtype: m.tensor.dtype === "float16" ? "float16" : "uint8", data: new Uint8Array(0),
+    }) satisfies FedMask);
     return new Session(session, paramFeeds, inputTypes, masks, prefetchMasks);
   }
 
@@ -180,10 +181,10 @@ export class Session {
       const n = shape.reduce((a, b) => a * b, 1);
       if (useJobs) m.stream.restore((jobs[i] as MaskJob).state);
       else {
-        if (m.data.length !== n) m.data = new Uint8Array(4 * Math.ceil(n / 4)).subarray(0, n); // 4-byte aligned for word stores
+        if (m.data.length !== n || m.data.BYTES_PER_ELEMENT !== (m.dtype === "float16" ? 2 : 1)) m.data = maskBuffer(m.dtype, n);
         m.stream.fill(m.data);
       }
-      all[m.name] = new ort.Tensor("uint8", m.data, shape);
+      all[m.name] = new ort.Tensor(m.dtype, m.data, shape);
     });
     return drawn;
   }
@@ -194,7 +195,7 @@ export class Session {
     const jobs = drawn.map((m) => ({ out: m.data, state: m.stream.snapshot(), p: m.stream.p, gaps: m.stream.gaps }));
     this.maskWorker ??= new MaskWorker();
     this.prefetch = { key: maskKey(drawn, shapes), masks: drawn, result: this.maskWorker.fill(jobs) };
-    for (const m of drawn) m.data = new Uint8Array(0); // detached: owned by the worker until the next run
+    for (const m of drawn) m.data = new Uint8Array(0); // detached: owned by the worker until the next run (reallocated if it fails)
   }
 
   private readonly fetchCache = new Map<string, { data: TensorData; tensor: ort.Tensor }>();
@@ -222,6 +223,11 @@ export class Session {
 /** True for a graph with dropout masks fed as inputs (only then are its DequantizeLinear nodes ours). */
 function hasFedMasks(graph: Graph | Uint8Array): boolean {
   return !(graph instanceof Uint8Array) && graph.maskInputs.size > 0;
+}
+
+/** A mask buffer of n elements, 4-byte aligned (for word stores) and padded to whole words. */
+function maskBuffer(dtype: "uint8" | "float16", n: number): MaskData {
+  return dtype === "float16" ? new Uint16Array(2 * Math.ceil(n / 2)).subarray(0, n) : new Uint8Array(4 * Math.ceil(n / 4)).subarray(0, n);
 }
 
 /** Which masks at which sizes (element counts). */
