@@ -32,8 +32,8 @@ export type MaskData = Uint8Array | Uint16Array;
 
 /**
  * Overwrites `out` with the next keep-mask (1, or float16 1.0 in a Uint16Array, = keep) of the xoshiro128** stream whose state `st`
- * advances in place: for 0 < p ≤ 0.25 (with `gaps` = gapTable(1 / log(1 − p))) all ones, then zeros
- * at positions whose gaps are drawn from Geometric(p), ⌊log u / log(1 − p)⌋ with u from 32 bits,
+ * advances in place: for 0 < p ≤ 0.25 (with `gaps` = gapTable(1 / log(1 − p))) ones (written a chunk
+ * ahead of the drops, so each chunk is still in cache for them), with zeros at positions whose gaps are drawn from Geometric(p), ⌊log u / log(1 − p)⌋ with u from 32 bits,
  * mostly looked up: one draw per dropped element, the same Bernoulli process exactly (gaps are
  * memoryless, so each fill can start afresh); otherwise two elements per draw, 16 bits each.
  * Self-contained (no imports or outer variables): its source text also runs in the mask worker.
@@ -47,7 +47,8 @@ export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: 
   const n = out.length;
   if (gaps) {
     const scale = 1 / Math.log1p(-p);
-    out.fill(one);
+    // ones written a chunk ahead of the drops (8,192 elements: both passes over a chunk stay in L1/L2)
+    let filled = 0;
     let pos = -1;
     for (;;) {
       const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9) >>> 0;
@@ -61,8 +62,14 @@ export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: 
       const gap = gaps[a >>> 20] as number; // top 12 bits (GAP_BITS)
       pos += 1 + (gap >= 0 ? gap : Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale));
       if (pos >= n) break;
+      if (pos >= filled) {
+        const end = Math.min(n, pos + 8192);
+        out.fill(one, filled, end);
+        filled = end;
+      }
       out[pos] = 0;
     }
+    if (filled < n) out.fill(one, filled, n);
   } else {
     const thr = Math.round(p * 65536);
     const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
