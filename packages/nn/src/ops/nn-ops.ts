@@ -99,7 +99,7 @@ export function dropout(x: Tensor, p: number): Tensor {
  * Dropout without its 1/(1 − p) scale: returns y = x·m with m the 0/1 keep-mask and `scale` = 1/(1 − p),
  * which the caller applies where it is cheap (e.g. to the small operand of a product that reads y, as
  * attention does with its values); y = x and scale 1 when inactive. Fed masks are float16 0/1 applied
- * through a Cast (multi-threaded in onnxruntime, ≈ 2.5× faster than the uint8 mask's DequantizeLinear
+ * through a Cast (multi-threaded in onnxruntime, ≈ 1.8× faster in the bench step than the uint8 mask's DequantizeLinear
  * on [2, 1600, 1600]). With onnxruntime's Dropout op (`dropoutMasks: "onnx"`) y is already scaled (scale 1).
  * The same draws as {@link dropout} with the same seed.
  */
