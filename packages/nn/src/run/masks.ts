@@ -3,29 +3,24 @@ import { Rng } from "../rng.js";
 /** Up to this drop probability masks are drawn as geometric gaps between drops (fewer draws). */
 export const SPARSE_P = 0.25;
 
-/** Top bits of a 32-bit draw that index the gap table of the sparse path (also inlined in fillKeepMask). */
-const GAP_BITS = 12;
-
-/** The gap ⌊log u / log(1 − p)⌋ after drawing `a` (u = (a + ½)·2⁻³²): the formula both paths of fillSparse use. */
-export function geometricGap(a: number, scale: number): number {
-  return Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale);
+/**
+ * The gap ⌊log u / log(1 − p)⌋ (`scale` = 1 / log(1 − p)) for a 16-bit draw `h`, u = (h + ½)·2⁻¹⁶: the
+ * geometric number of kept elements before the next drop, with u (so p) resolved to 2⁻¹⁶ as on the
+ * dense path (expected drop rate within 1.2e-5 of p, relative, for 0.0005 ≤ p ≤ 0.25).
+ */
+export function geometricGap(h: number, scale: number): number {
+  return Math.floor(Math.log((h + 0.5) * 1.52587890625e-5) * scale);
 }
 
-/**
- * For each of the 2^GAP_BITS ranges of draws sharing their top bits: the gap every draw in the range
- * gives, or −1 where the range straddles two gaps (then the formula runs). The formula is monotone in
- * `a`, so equal gaps at both ends of a range mean the same gap throughout: a lookup for ~97 % of the
- * draws at p = 0.1 instead of a logarithm, the same stream.
- */
+/** The gap of every 16-bit draw ({@link geometricGap}): a lookup instead of a logarithm per drop. */
 export function gapTable(scale: number): Int32Array {
-  const table = new Int32Array(1 << GAP_BITS);
-  const width = 2 ** (32 - GAP_BITS);
-  for (let b = 0; b < table.length; b++) {
-    const lo = geometricGap(b * width, scale);
-    table[b] = lo === geometricGap((b + 1) * width - 1, scale) ? lo : -1;
-  }
+  const table = new Int32Array(65536);
+  for (let h = 0; h < table.length; h++) table[h] = geometricGap(h, scale);
   return table;
 }
+
+/** Gap tables by drop probability, shared by every stream with that p (256 KB each; sent once per worker message). */
+const tablesByP = new Map<number, Int32Array>();
 
 /** A keep-mask buffer: uint8 (keep = 1) or float16 bits (keep = 1.0, 0x3c00). */
 export type MaskData = Uint8Array | Uint16Array;
@@ -33,8 +28,8 @@ export type MaskData = Uint8Array | Uint16Array;
 /**
  * Overwrites `out` with the next keep-mask (1, or float16 1.0 in a Uint16Array, = keep) of the xoshiro128** stream whose state `st`
  * advances in place: for 0 < p ≤ 0.25 (with `gaps` = gapTable(1 / log(1 − p))) ones (written a chunk
- * ahead of the drops, so each chunk is still in cache for them), with zeros at positions whose gaps are drawn from Geometric(p), ⌊log u / log(1 − p)⌋ with u from 32 bits,
- * mostly looked up: one draw per dropped element, the same Bernoulli process exactly (gaps are
+ * ahead of the drops, so each chunk is still in cache for them) with zeros at positions whose gaps
+ * are drawn from Geometric(p) as {@link geometricGap}, looked up, two per 32-bit draw (gaps are
  * memoryless, so each fill can start afresh); otherwise two elements per draw, 16 bits each.
  * Self-contained (no imports or outer variables): its source text also runs in the mask worker.
  */
@@ -46,12 +41,12 @@ export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: 
   let s3 = st[3] as number;
   const n = out.length;
   if (gaps) {
-    const scale = 1 / Math.log1p(-p);
-    // ones written a chunk ahead of the drops (8,192 elements: both passes over a chunk stay in L1/L2)
+    // ones written a chunk ahead of the drops (8,192 elements: both passes over a chunk stay in L1/L2);
+    // each 32-bit draw gives two gaps, its low 16 bits first
     let filled = 0;
     let pos = -1;
     for (;;) {
-      const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9) >>> 0;
+      const a = Math.imul((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25), 9);
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -59,8 +54,15 @@ export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: 
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      const gap = gaps[a >>> 20] as number; // top 12 bits (GAP_BITS)
-      pos += 1 + (gap >= 0 ? gap : Math.floor(Math.log((a + 0.5) * 2.3283064365386963e-10) * scale));
+      pos += 1 + (gaps[a & 0xffff] as number);
+      if (pos >= n) break;
+      if (pos >= filled) {
+        const end = Math.min(n, pos + 8192);
+        out.fill(one, filled, end);
+        filled = end;
+      }
+      out[pos] = 0;
+      pos += 1 + (gaps[a >>> 16] as number);
       if (pos >= n) break;
       if (pos >= filled) {
         const end = Math.min(n, pos + 8192);
@@ -119,9 +121,9 @@ export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: 
 /**
  * The keep-mask stream of one dropout op fed as a graph input: element i is kept (1) with
  * probability 1 − p, independently, from a xoshiro128** stream seeded once per session, so a new
- * session of the same graph replays the same masks run for run. For p ≤ 0.25 one 32-bit draw per
- * dropped element gives the gap to the next drop; above, each 32-bit draw gives two elements
- * (16 bits each), so p is rounded to a multiple of 2⁻¹⁶ (0.3 → 0.300003).
+ * session of the same graph replays the same masks run for run. Each 32-bit draw gives two 16-bit
+ * draws: for p ≤ 0.25 the gaps to the next two drops (so u, and the drop rate, resolve to 2⁻¹⁶: within
+ * 1.2e-5 of p, relative), above two elements, p rounded to a multiple of 2⁻¹⁶ (0.3 → 0.300003).
  */
 export class MaskStream {
   private readonly s: Uint32Array;
@@ -131,7 +133,9 @@ export class MaskStream {
     const rng = new Rng(seed);
     this.s = Uint32Array.from({ length: 4 }, () => rng.nextU32());
     if (this.s.every((v) => v === 0)) this.s[0] = 1;
-    this.gaps = p > 0 && p <= SPARSE_P ? gapTable(1 / Math.log1p(-p)) : null;
+    let gaps = tablesByP.get(p);
+    if (gaps === undefined && p > 0 && p <= SPARSE_P) tablesByP.set(p, (gaps = gapTable(1 / Math.log1p(-p))));
+    this.gaps = gaps ?? null;
   }
 
   /** Overwrites `out` with the next mask (1, or float16 1.0 in a Uint16Array, = keep). */
