@@ -31,8 +31,8 @@ describe("acceptance: phase-1 pretraining on a @osfm/synth cohort encoded by @os
     const cohort = await synthBags({ classes: ["ductal", "clear-cell", "colonic"], slidesPerClass: 12, tiles05: 16, tiles20: 6, sizeUm: [4000, 3000], seed: 5 });
     const { bags: raw, labels } = cohort;
     const weightsDir = tempDir("bm-accept-");
-    // 3-shot gain at seeds 3 / 7 / 13 / 21: +0.064 / +0.009 / +0.021 / +0.067 (README): float rounding alone
-    // (e.g. where attention dropout applies its scale) moves seed 7 by ±0.008, so the test uses a seed with margin
+    // 3-shot gain at seeds 3 / 7 / 13 / 21: +0.070 / +0.037 / +0.027 / +0.071 (README); float rounding and the
+    // dropout masks' stream alone moved seed 7 between +0.009 and +0.037, so the test uses a seed with margin
     const seed = 21;
     const res = await pretrain({
       bags: memoryBags(raw), weightsDir,
