@@ -42,7 +42,8 @@ export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: 
   const n = out.length;
   if (gaps) {
     // ones written a chunk ahead of the drops (8,192 elements: both passes over a chunk stay in L1/L2);
-    // each 32-bit draw gives two gaps, its low 16 bits first
+    // each 32-bit draw gives two gaps, its low 16 bits first (written out twice: an inner two-step loop
+    // measured 30 % slower in V8)
     let filled = 0;
     let pos = -1;
     for (;;) {
