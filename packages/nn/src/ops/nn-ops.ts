@@ -75,10 +75,9 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, options: Conv2dOp
  */
 export function dropout(x: Tensor, p: number): Tensor {
   const g = x.graph;
-  if (!g.training || p <= 0) return x;
-  if (p >= 1) throw new RangeError(`dropout: p must be < 1, got ${p}`);
+  if (!dropoutActive(x, p)) return x;
   const seed = g.seed + g.randomOps++;
-  if (g.dropoutMasks === "inputs" && dimsKnownAtRun(x)) {
+  if (masksFed(x)) {
     // keep-mask (uint8 0/1) fed by the Session: y = x·dequantize(mask, s) with s = 1/(1 − p); a
     // DequantizeLinear and a Mul run several times faster in onnxruntime than a Where or its Dropout op
     const mask = g.maskInput(x.shape, p, seed);
@@ -105,10 +104,21 @@ export function dropout(x: Tensor, p: number): Tensor {
  */
 export function dropoutUnscaled(x: Tensor, p: number): { y: Tensor; scale: number } {
   const g = x.graph;
-  if (!g.training || p <= 0 || g.dropoutMasks !== "inputs" || !dimsKnownAtRun(x)) return { y: dropout(x, p), scale: 1 };
-  if (p >= 1) throw new RangeError(`dropout: p must be < 1, got ${p}`);
+  if (!dropoutActive(x, p) || !masksFed(x)) return { y: dropout(x, p), scale: 1 };
   const mask = g.maskInput(x.shape, p, g.seed + g.randomOps++, "float16");
   return { y: mul(x, cast(mask, x.dtype)), scale: 1 / (1 - p) };
+}
+
+/** True when a dropout of x draws a mask (training graph, p > 0); p ≥ 1 is an error. */
+function dropoutActive(x: Tensor, p: number): boolean {
+  if (!x.graph.training || p <= 0) return false;
+  if (p >= 1) throw new RangeError(`dropout: p must be < 1, got ${p}`);
+  return true;
+}
+
+/** True when x's keep-mask is a graph input the Session fills (`dropoutMasks: "inputs"`, dims known at run time). */
+function masksFed(x: Tensor): boolean {
+  return x.graph.dropoutMasks === "inputs" && dimsKnownAtRun(x);
 }
 
 /** True when every symbolic dim of x is a dim of a graph input (so a Session can size its mask). */
