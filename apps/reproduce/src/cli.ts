@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { relaunchWithHugePages } from "@osfm/nn";
 import { Command, Option } from "commander";
 import { cleanCommand, runCommand, slurmCommand, statusCommand, type Io } from "./cli-commands";
 import { ReproduceError } from "./errors";
@@ -31,7 +32,10 @@ async function main(): Promise<number> {
     .option("--assume-mpp <um>", "µm/px for slides whose files declare none")
     .option("--quiet", "only warnings, failures and the final lines")
     .action(async (flags) => {
-      code = await runCommand(flags, io);
+      // training runs ≈ 10 % faster with glibc's huge-page malloc, which only a fresh process can get
+      // (OSFM_HUGE_PAGES=0: stay in this process)
+      const relaunched = await relaunchWithHugePages();
+      code = relaunched ?? (await runCommand(flags, io));
     });
   common(program.command("status").description("per stage: done / stale / pending, with counts")).action(async (flags) => {
     code = await statusCommand(flags, io);

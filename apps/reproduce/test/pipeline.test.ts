@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { currentHost, shouldRelaunchWithHugePages, withHugePages } from "@osfm/nn";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../src/io/csv";
 import { readArrowRows } from "../src/io/table";
@@ -36,6 +37,9 @@ describe.skipIf(!haveFixtures)("env + manifest on real slide fixtures (through t
     expect(failures.find((f) => f.slide_id === "TCGA-B2-0003-01Z-00-DX1.cccc")!.error).toMatch(/WsiError: .*TCGA-B2-0003.*not a TIFF/);
     const passport = await readPassport(join(ws, "passport.json"));
     expect(passport!.environment.node).toBe(process.version);
+    // `run` relaunched itself with huge-page malloc where this host allows it (it stays as it is otherwise)
+    const relaunched = shouldRelaunchWithHugePages(currentHost());
+    expect(passport!.environment.glibcTunables).toBe(relaunched ? withHugePages().GLIBC_TUNABLES : (process.env.GLIBC_TUNABLES ?? null));
     expect(passport!.environment.packages["@osfm/wsi"]).toMatch(/^\d+\.\d+\.\d+/);
     const manifestRecord = passport!.stages.find((s) => s.stage === "manifest")!;
     expect(manifestRecord.counts).toMatchObject({ units: 5, ran: 3, failed: 2 });

@@ -3,7 +3,7 @@ import { LayerNorm, Module, TransformerEncoder, TransformerEncoderLayer, maskedM
 
 export const env = (k: string, d: number) => Number(process.env[`OSFM_BENCH_${k}`] ?? d);
 /** Sizes from `OSFM_BENCH_*` (defaults: the OpenSlideFM aggregator at its full token budget). */
-export const [layers, d, heads, ffn, tokens, threads, repeats] = [env("LAYERS", 6), env("D", 768), env("HEADS", 8), env("FFN", 3072), env("TOKENS", 1600), env("THREADS", 2), env("REPEATS", 3)];
+export const [layers, d, heads, ffn, tokens, threads, repeats, warmup] = [env("LAYERS", 6), env("D", 768), env("HEADS", 8), env("FFN", 3072), env("TOKENS", 1600), env("THREADS", 2), env("REPEATS", 5), env("WARMUP", 2)];
 /** Heads whose attention weights are computed together (`OSFM_BENCH_HEADS_PER_GROUP`, default: the module's default). */
 const headsPerGroup = process.env.OSFM_BENCH_HEADS_PER_GROUP === undefined ? undefined : env("HEADS_PER_GROUP", 2);
 

@@ -26,6 +26,10 @@ export { toOnnxBytes, IR_VERSION, OPSET } from "./onnx/emit.js";
 export type { EmitOptions } from "./onnx/emit.js";
 export { Session } from "./run/session.js";
 export type { SessionOptions, Feed, RunOutput } from "./run/session.js";
+export {
+  relaunchWithHugePages, withHugePages, withoutHugePages, hugePagesRequested, shouldRelaunchWithHugePages, readThpMode, currentHost, HUGE_PAGES_ENV,
+} from "./run/huge-pages.js";
+export type { HugePagesHost, ThpMode } from "./run/huge-pages.js";
 export { Rng, fillUniform, fillNormal, fillTruncNormal } from "./rng.js";
 export { Module } from "./modules/module.js";
 export { defaultRng, manualSeed } from "./modules/init.js";

@@ -2,9 +2,9 @@
 """PyTorch CPU reference for `npm run bench -w @osfm/nn`: the OpenSlideFM aggregator
 (pre-norm TransformerEncoder, ReLU, dropout 0.1, final LayerNorm, max-pool, projector MLP).
 
-Usage: bench_aggregator.py LAYERS D HEADS FFN TOKENS THREADS REPEATS
+Usage: bench_aggregator.py LAYERS D HEADS FFN TOKENS THREADS REPEATS [WARMUP]
 Prints one JSON line: median seconds of one training step (forward, backward, AdamW) and of one
-eval forward pass, plus peak RSS in MB.
+eval forward pass, each over REPEATS runs after WARMUP (default 1) unmeasured ones, plus peak RSS in MB.
 """
 import json
 import resource
@@ -15,6 +15,7 @@ import time
 import torch
 
 layers, d, heads, ffn, tokens, threads, repeats = map(int, sys.argv[1:8])
+warmup = int(sys.argv[8]) if len(sys.argv) > 8 else 1
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
@@ -55,7 +56,8 @@ def forward():
 
 
 def median(fn):
-    fn()
+    for _ in range(warmup):
+        fn()
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -12,6 +12,8 @@ export interface Environment {
   platform: string;
   node: string;
   onnxruntime: string | null;
+  /** GLIBC_TUNABLES the process ran with (huge-page malloc when `run` relaunched itself), or null. */
+  glibcTunables: string | null;
   cpu: { model: string; cores: number };
   memoryBytes: number;
   disk: { totalBytes: number; freeBytes: number } | null;
@@ -73,6 +75,7 @@ export async function captureEnvironment(workspace: string): Promise<Environment
     platform: `${platform()} ${release()}`,
     node: process.version,
     onnxruntime: installedVersion("onnxruntime-node") ?? null,
+    glibcTunables: process.env.GLIBC_TUNABLES ?? null,
     cpu: { model: cpuList[0]?.model ?? "unknown", cores: cpuList.length },
     memoryBytes: totalmem(),
     disk,
