@@ -75,14 +75,18 @@ describe("relaunchWithHugePages", () => {
     "const code = await relaunchWithHugePages();",
     "if (code !== null) { console.log(`parent ${code}`); process.exit(code); }",
     'const hugeKb = () => Number(/AnonHugePages:\\s+(\\d+)/.exec(readFileSync("/proc/self/smaps_rollup", "utf8"))?.[1] ?? 0);',
-    "if (process.argv[2] === 'sleep') {",
+    "if (process.argv[2] === 'idle') {",
+    "  process.once('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(143); });",
+    "  console.log(`pid ${process.pid}`);",
+    "  setTimeout(() => {}, 30_000);",
+    "} else if (process.argv[2] === 'sleep') {",
     "  console.log(`pid ${process.pid}`);",
     "  const end = Date.now() + 30_000;",
     "  while (Date.now() < end);", // busy, like a long synchronous onnxruntime run: the parent watch must not need this thread
     "} else {",
     "  const before = hugeKb();",
     "  new Float32Array(16 << 20).fill(1);", // 64 MiB through Node's ArrayBuffer allocator (glibc malloc)
-    "  console.log(`child ${process.env.GLIBC_TUNABLES} ${process.argv.slice(2).join(',')} ${hugeKb() - before >= 32768 ? 'huge' : 'small'}`);",
+    "  console.log(`child ${process.env.GLIBC_TUNABLES} ${process.argv.slice(2).join(',')} ${hugeKb() - before >= 32768 ? 'huge' : 'small'} ${process.env.OSFM_HUGE_PAGES ?? 'unmarked'}`);",
     "  process.exit(7);",
     "}",
   ].join("\n"));
@@ -93,39 +97,58 @@ describe("relaunchWithHugePages", () => {
 
   it.skipIf(!possible)("runs the same command again with huge-page malloc, which backs large buffers with 2 MiB pages, and passes its exit code on", () => {
     const res = run(clean);
-    expect(res.stdout.trim().split("\n"), res.stderr).toEqual([expect.stringMatching(/^child (.*:)?glibc\.malloc\.hugetlb=1:glibc\.malloc\.mmap_threshold=33554432:glibc\.malloc\.trim_threshold=268435456 a,b c huge$/), "parent 7"]);
+    expect(res.stdout.trim().split("\n"), res.stderr).toEqual([expect.stringMatching(/^child (.*:)?glibc\.malloc\.hugetlb=1:glibc\.malloc\.mmap_threshold=33554432:glibc\.malloc\.trim_threshold=268435456 a,b c huge unmarked$/), "parent 7"]);
     expect(res.status).toBe(7);
   });
 
   it.skipIf(!possible)("stays in the process with OSFM_HUGE_PAGES=0, where the same buffer gets 4 KiB pages", () => {
     const res = run({ ...clean, OSFM_HUGE_PAGES: "0" });
-    expect(res.stdout.trim(), res.stderr).toMatch(/^child .* a,b c small$/);
+    expect(res.stdout.trim(), res.stderr).toMatch(/^child .* a,b c small 0$/);
     expect(res.status).toBe(7);
   });
 
-  it.skipIf(!possible)("a relaunched process ends when its parent is SIGKILLed, even in the middle of synchronous work", async () => {
-    const parent = spawn(process.execPath, ["--import", "tsx", script, "sleep"], { env: clean, stdio: ["ignore", "pipe", "inherit"] });
+  /** Starts the script busy ("sleep") or idle; resolves with the parent, the relaunched child's pid and its output so far. */
+  const start = async (mode: "sleep" | "idle") => {
+    const parent = spawn(process.execPath, ["--import", "tsx", script, mode], { env: clean, stdio: ["ignore", "pipe", "inherit"] });
+    const output = { text: "" };
     const pid = await new Promise<number>((resolve, reject) => {
-      let out = "";
       parent.stdout.on("data", (b: Buffer) => {
-        out += b.toString();
-        const m = /pid (\d+)/.exec(out);
+        output.text += b.toString();
+        const m = /pid (\d+)/.exec(output.text);
         if (m) resolve(Number(m[1]));
       });
-      parent.once("exit", () => reject(new Error(`parent exited first: ${out}`)));
+      parent.once("exit", () => reject(new Error(`parent exited first: ${output.text}`)));
     });
     expect(pid).not.toBe(parent.pid);
-    parent.kill("SIGKILL");
-    const alive = () => {
-      try {
-        return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z"; // a zombie has ended (its new parent reaps it)
-      } catch {
-        return false;
-      }
-    };
+    return { parent, pid, output };
+  };
+  const alive = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z"; // a zombie has ended (its new parent reaps it)
+    } catch {
+      return false;
+    }
+  };
+  const waitGone = async (pid: number) => {
     const t0 = Date.now();
-    while (alive() && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
-    expect(alive()).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(2000); // not at the end of its 30 s of work
+    while (alive(pid) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    return Date.now() - t0;
+  };
+
+  it.skipIf(!possible)("a relaunched process ends when its parent is SIGKILLed, even in the middle of synchronous work", async () => {
+    const { parent, pid } = await start("sleep");
+    parent.kill("SIGKILL");
+    const ms = await waitGone(pid);
+    expect(alive(pid)).toBe(false);
+    expect(ms).toBeLessThan(2000); // not at the end of its 30 s of work
+  });
+
+  it.skipIf(!possible)("SIGTERM to the parent reaches the relaunched process, whose exit code the parent takes", async () => {
+    const { parent, pid, output } = await start("idle");
+    const exit = new Promise<number | null>((resolve) => parent.once("exit", (code) => resolve(code)));
+    parent.kill("SIGTERM");
+    expect(await exit).toBe(143);
+    expect(output.text).toMatch(/child got SIGTERM\nparent 143\n$/);
+    expect(alive(pid)).toBe(false);
   });
 });

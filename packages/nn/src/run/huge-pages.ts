@@ -122,7 +122,8 @@ let following = false;
  * (same flags, script and arguments) again with huge-page malloc, stdio inherited, SIGINT/SIGTERM
  * forwarded, and resolves with its exit code (a child killed by a signal kills this process with the
  * same signal); otherwise resolves null and the caller goes on in this process. A relaunched process
- * ends when its parent does, even by SIGKILL, so a killed job leaves nothing running. On this machine
+ * ends when its parent does, even by SIGKILL, so a killed job leaves nothing running (it is marked by
+ * `OSFM_HUGE_PAGES=relaunched:<parent pid>`, which it removes from its own environment). On this machine
  * it takes ≈ 10 % off a training step of the aggregator; PyTorch's own allocator gets slower with it,
  * so it is for our processes only.
  */
@@ -131,6 +132,8 @@ export function relaunchWithHugePages(host: HugePagesHost = currentHost()): Prom
   if (parent !== undefined && !following) {
     following = true;
     followParent(Number(parent));
+    // the mark is this process's own: processes it starts must not take its parent for theirs
+    if (host.env === process.env) delete process.env[HUGE_PAGES_ENV];
   }
   if (!shouldRelaunchWithHugePages(host)) return Promise.resolve(null);
   const env = { ...withHugePages(host.env), [HUGE_PAGES_ENV]: `relaunched:${process.pid}` };
