@@ -125,9 +125,9 @@ let following = false;
  * ends when its parent does, even by SIGKILL, so a killed job leaves nothing running (it is marked by
  * `OSFM_HUGE_PAGES=relaunched:<parent pid>`, which it removes from its own environment). A signal sent
  * to the whole process group (Ctrl-C in a terminal, a batch system signalling every process of a job)
- * reaches it twice, directly and forwarded: a graceful SIGINT/SIGTERM handler should expect a repeat. On this machine
- * it takes ≈ 10 % off a training step of the aggregator; PyTorch's own allocator gets slower with it,
- * so it is for our processes only.
+ * reaches it twice, directly and forwarded: a graceful SIGINT/SIGTERM handler should expect a repeat.
+ * On this machine it takes ≈ 10 % off a training step of the aggregator; PyTorch's own allocator gets
+ * slower with it, so it is for our processes only.
  */
 export function relaunchWithHugePages(host: HugePagesHost = currentHost()): Promise<number | null> {
   const parent = RELAUNCHED.exec(host.env[HUGE_PAGES_ENV] ?? "")?.[1];
