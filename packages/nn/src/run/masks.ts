@@ -33,7 +33,7 @@ export type MaskData = Uint8Array | Uint16Array;
  * memoryless, so each fill can start afresh); otherwise two elements per draw, 16 bits each.
  * Self-contained (no imports or outer variables): its source text also runs in the mask worker.
  */
-export function fillKeepMask(out: Uint8Array | Uint16Array, st: Uint32Array, p: number, gaps: Int32Array | null): void {
+export function fillKeepMask(out: MaskData, st: Uint32Array, p: number, gaps: Int32Array | null): void {
   const one = out.BYTES_PER_ELEMENT === 2 ? 0x3c00 : 1;
   let s0 = st[0] as number;
   let s1 = st[1] as number;
